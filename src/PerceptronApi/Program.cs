@@ -1,6 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using PerceptronApi.Gates;
+using PerceptronApi.Infrastructure;
+using PerceptronApi.Predictions;
+using Serilog;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddContractLogging();
+builder.Services.AddOptions<LimitsOptions>()
+    .BindConfiguration(LimitsOptions.SectionName)
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
+builder.Services.AddContractJson();
+builder.Services.AddContractProblems();
+builder.Services.AddValidation();
+builder.Services.AddRequestBodyLimit();
+builder.Services.AddContractOpenApi();
+builder.Services.AddContractHealthChecks();
+// Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
+// can answer them with a problem that names the field.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+// Outermost, so each request is logged once with the status the client finally saw.
+app.UseSerilogRequestLogging();
+
+// Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
+// not logged as unhandled errors.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService
+        && context.Exception is BadHttpRequestException,
+});
+app.UseStatusCodePages();
+app.UseRequestBodyLimit();
+
+app.UseContractOpenApi();
+app.MapContractHealthChecks();
+app.MapGateEndpoints();
+app.MapPredictionEndpoints();
 
 app.Run();

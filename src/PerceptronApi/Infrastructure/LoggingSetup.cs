@@ -1,0 +1,52 @@
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace PerceptronApi.Infrastructure;
+
+/// <summary>Settings of the console log (configuration section <c>Log</c>); levels come from the <c>Serilog</c> section.</summary>
+internal sealed class LogOptions
+{
+    public const string SectionName = "Log";
+
+    /// <summary><c>json</c> (compact JSON, one event per line, for containers) or <c>text</c> (readable); default: text in Development, json elsewhere.</summary>
+    public string? Format { get; set; }
+}
+
+/// <summary>Serilog: levels and enrichers from configuration, the console sink behind a background queue.</summary>
+internal static class LoggingSetup
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static WebApplicationBuilder AddContractLogging(this WebApplicationBuilder builder)
+    {
+        var format = builder.Configuration.GetSection(LogOptions.SectionName).Get<LogOptions>()?.Format
+            ?? (builder.Environment.IsDevelopment() ? "text" : "json");
+        var json = format.Equals("json", StringComparison.OrdinalIgnoreCase);
+        if (!json && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Log:Format must be \"json\" or \"text\" (got \"{format}\").");
+        }
+
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+
+            // A predict call is microseconds of work: the console write happens on a background thread, and when the
+            // queue is full events are dropped rather than making requests wait.
+            logger.WriteTo.Async(sink =>
+            {
+                if (json)
+                {
+                    sink.Console(new RenderedCompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }, bufferSize: 10_000, blockWhenFull: false);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Swashbuckle.AspNetCore.SwaggerGen;
+using Microsoft.OpenApi;
+using PerceptronApi.Core.Model;
+
+namespace PerceptronApi.Infrastructure;
+
+/// <summary>Settings of the interactive documentation (configuration section <c>OpenApi</c>).</summary>
+internal sealed class OpenApiOptions
+{
+    public const string SectionName = "OpenApi";
+
+    /// <summary>Serve Swagger UI at /swagger and the document at /swagger/v1/swagger.json (default true, in every environment).</summary>
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>The OpenAPI document (Swashbuckle) and Swagger UI.</summary>
+internal static class OpenApiSetup
+{
+    public static IServiceCollection AddContractOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+
+        // Describe schemas with the contract's serializer settings (enums as lower-case strings), not the defaults.
+        services.AddTransient<ISerializerDataContractResolver>(provider => new JsonSerializerDataContractResolver(
+            provider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "PerceptronApi",
+                Version = "v1",
+                Description = """
+                    The single-layer perceptron, made tangible. Look up logic gates as perceptrons, run your own weights on
+                    any inputs and see every net input z = w0 + w1*x1 + ... + wn*xn and output, and train on a gate's truth
+                    table or your own data. Conventions follow the tutorial "Neural Networks with NumPy for Absolute
+                    Beginners, Part 1": the step activation outputs 1 when z >= θ, with θ = 0.5 by default.
+                    """,
+            });
+            options.IncludeXmlComments(typeof(OpenApiSetup).Assembly);
+            options.IncludeXmlComments(typeof(Activation).Assembly);
+            options.SupportNonNullableReferenceTypes();
+            options.OperationFilter<RequestExamplesOperationFilter>();
+        });
+        return services;
+    }
+
+    public static WebApplication UseContractOpenApi(this WebApplication app)
+    {
+        var settings = app.Configuration.GetSection(OpenApiOptions.SectionName).Get<OpenApiOptions>() ?? new OpenApiOptions();
+        if (settings.Enabled)
+        {
+            app.UseSwagger();
+            app.UseSwaggerUI(options =>
+            {
+                options.DocumentTitle = "PerceptronApi";
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "PerceptronApi v1");
+                options.DisplayRequestDuration();
+                options.EnableTryItOutByDefault();
+            });
+        }
+
+        // "/" sends a browser to the interactive pages.
+        app.MapGet("/", () => TypedResults.Redirect(settings.Enabled ? "/swagger" : "/health/ready")).ExcludeFromDescription();
+        return app;
+    }
+}

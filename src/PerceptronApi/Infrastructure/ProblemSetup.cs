@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace PerceptronApi.Infrastructure;
+
+/// <summary>RFC 9457 problem responses for every error, from the framework's ProblemDetails pipeline.</summary>
+internal static class ProblemSetup
+{
+    public static IServiceCollection AddContractProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var http = context.HttpContext;
+            context.ProblemDetails.Instance ??= http.Request.Path;
+
+            // Responses that carry no body of their own (routing misses, a wrong content type) get a detail that says
+            // what to do instead of only a status.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"No route matches {http.Request.Method} {http.Request.Path}. The routes are listed at /swagger.",
+                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}. The routes are listed at /swagger.",
+                StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {http.Request.ContentType ?? "no Content-Type"}).",
+                _ => null,
+            };
+
+            // The request that failed is found in the logs by this id.
+            context.ProblemDetails.Extensions.TryAdd("traceId", http.Features.Get<IHttpActivityFeature>()?.Activity.Id ?? http.TraceIdentifier);
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace PerceptronApi.Infrastructure;
+
+/// <summary>A named example request body, shown in Swagger UI's example picker.</summary>
+/// <param name="Name">The key of the example.</param>
+/// <param name="Summary">One line saying what it shows.</param>
+/// <param name="Value">The body; serialized with the contract's JSON settings.</param>
+internal sealed record RequestExample(string Name, string Summary, object Value);
+
+/// <summary>Endpoint metadata carrying example request bodies.</summary>
+internal sealed record RequestExamplesMetadata(IReadOnlyList<RequestExample> Examples);
+
+/// <summary>Extensions to attach examples to an endpoint.</summary>
+internal static class RequestExamplesExtensions
+{
+    public static TBuilder WithRequestExamples<TBuilder>(this TBuilder builder, params RequestExample[] examples)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestExamplesMetadata(examples));
+}
+
+/// <summary>Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body.</summary>
+internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json) : IOperationFilter
+{
+    // An example shows only the fields it sets.
+    private readonly JsonSerializerOptions _exampleOptions = new(json.Value.SerializerOptions)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestExamplesMetadata>().FirstOrDefault();
+        if (metadata is null || operation.RequestBody?.Content is not { } content)
+        {
+            return;
+        }
+
+        foreach (var (mediaTypeName, mediaType) in content)
+        {
+            if (!mediaTypeName.Contains("json", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            mediaType.Examples ??= new Dictionary<string, IOpenApiExample>();
+            foreach (var example in metadata.Examples)
+            {
+                mediaType.Examples[example.Name] = new OpenApiExample
+                {
+                    Summary = example.Summary,
+                    Value = JsonSerializer.SerializeToNode(example.Value, example.Value.GetType(), _exampleOptions),
+                };
+            }
+        }
+    }
+}

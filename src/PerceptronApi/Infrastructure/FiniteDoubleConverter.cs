@@ -15,8 +15,8 @@ internal sealed class FiniteDoubleConverter : JsonConverter<double>
     {
         if (reader.TokenType != JsonTokenType.Number)
         {
-            // Let the serializer report the wrong token type with its usual path and message.
-            throw new InvalidOperationException($"Cannot get the value of a token type '{reader.TokenType}' as a number.");
+            // Without a message the serializer writes its usual one, with the path of the value.
+            throw new JsonException();
         }
 
         var value = reader.GetDouble();

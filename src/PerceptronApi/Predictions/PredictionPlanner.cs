@@ -189,7 +189,7 @@ internal static class PredictionPlanner
 
         if (rows[0].Count != width)
         {
-            errors["inputs[0]"] = [$"has {rows[0].Count} values; the model takes {width} inputs."];
+            errors["inputs[0]"] = [$"has {rows[0].Count} value{(rows[0].Count == 1 ? "" : "s")}; the model takes {width} input{(width == 1 ? "" : "s")}."];
             return null;
         }
 

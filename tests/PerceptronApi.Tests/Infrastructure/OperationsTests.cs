@@ -1,0 +1,76 @@
+using System.Net;
+
+namespace PerceptronApi.Tests.Infrastructure;
+
+public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<PerceptronApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient(new() { AllowAutoRedirect = false });
+
+    [Fact]
+    public async Task Root_RedirectsToSwaggerUi()
+    {
+        var response = await _client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/swagger", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        var response = await _client.GetAsync("/swagger/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesEveryRouteWithExamplesAndErrors()
+    {
+        var document = await (await _client.GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
+
+        Assert.StartsWith("3.", document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+        var paths = document["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/v1/gates", "/api/v1/gates/{name}", "/api/v1/gates/{name}/predict", "/api/v1/predict" })
+        {
+            Assert.True(paths.ContainsKey(path), path);
+        }
+
+        var predict = paths["/api/v1/predict"]!["post"]!;
+        Assert.False(string.IsNullOrWhiteSpace(predict["summary"]?.GetValue<string>()));
+        var examples = predict["requestBody"]!["content"]!["application/json"]!["examples"]!.AsObject();
+        Assert.Equal([0.7, -0.2], examples["guess-vs-NOR"]!["value"]!["weights"].Doubles());
+        Assert.Equal("NOR", examples["guess-vs-NOR"]!["value"]!["target"]!.GetValue<string>());
+        Assert.True(predict["responses"]!.AsObject().ContainsKey("400"));
+        Assert.True(predict["responses"]!.AsObject().ContainsKey("413"));
+        Assert.True(paths["/api/v1/gates/{name}"]!["get"]!["responses"]!.AsObject().ContainsKey("404"));
+        Assert.Equal(["step", "sign", "linear", "sigmoid"], document["components"]!["schemas"]!["Activation"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task HealthProbes_AnswerHealthy(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+}
+
+public class SwaggerDisabledTests() : IClassFixture<SwaggerDisabledTests.Factory>
+{
+    public sealed class Factory() : PerceptronApiFactory(new() { ["OpenApi:Enabled"] = "false" });
+
+    [Fact]
+    public async Task WithOpenApiDisabled_SwaggerIsNotServed()
+    {
+        using var factory = new Factory();
+        var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/swagger/v1/swagger.json");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -22,7 +22,11 @@ public enum WeightInitialization
     /// <summary>Bias and weights 0.</summary>
     Zeros,
 
-    /// <summary>Small random values from a seeded generator.</summary>
+    /// <summary>
+    /// Small random values from a seeded generator: <c>new System.Random(seed)</c> draws the bias, then the weights in
+    /// order, each <c>NextDouble() − 0.5</c>, uniform in [−0.5, 0.5). A shuffling run then draws its permutations from
+    /// the same generator.
+    /// </summary>
     Random,
 }
 

@@ -11,6 +11,12 @@ public sealed record TrainingOptions
     /// <summary>The default epoch limit.</summary>
     public const int DefaultMaxEpochs = 100;
 
+    /// <summary>The largest <see cref="MaxEpochs"/> the core accepts; a host may set a lower limit of its own.</summary>
+    public const int MaxEpochsLimit = 1_000_000;
+
+    /// <summary>Random initial values are drawn uniformly from [−<c>RandomInitialScale</c>, <c>RandomInitialScale</c>).</summary>
+    public const double RandomInitialScale = 0.5;
+
     /// <summary>The algorithm (default <see cref="TrainingAlgorithm.Perceptron"/>).</summary>
     public TrainingAlgorithm Algorithm { get; init; } = TrainingAlgorithm.Perceptron;
 

@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+
+namespace PerceptronApi.Core.Training;
+
+/// <summary>
+/// Trains one perceptron on a <see cref="TrainingSet"/> with the perceptron, pocket, averaged or ADALINE rule, exactly
+/// as the contract (API.md §1) defines them, reporting an <see cref="EpochRecord"/> per epoch as it ends.
+/// Deterministic: the same data, options and seed give the same history bit for bit.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Everything wrong with a training request, each issue named by its JSON path (<c>learningRate</c>,
+    /// <c>labels[3]</c>, <c>inputs[2]</c>, <c>initialWeights.weights</c>, ...). Empty when the request is valid.
+    /// Rows and labels list at most <c>10</c> issues each.
+    /// </summary>
+    public static IReadOnlyList<ValidationIssue> Validate(TrainingSet data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var issues = new List<ValidationIssue>();
+        Validation.CheckData(data, options, issues);
+        Validation.CheckOptions(options, issues);
+        return issues;
+    }
+
+    /// <summary>
+    /// Validates samples given as separate rows (before they become a <see cref="Model.Matrix"/>, which cannot be
+    /// ragged), their labels and the options: the same issues as <see cref="Validate(TrainingSet, TrainingOptions)"/>,
+    /// plus <c>inputs[i]</c> for a row whose width differs from row 0.
+    /// </summary>
+    public static IReadOnlyList<ValidationIssue> Validate(IReadOnlyList<IReadOnlyList<double>> inputs, IReadOnlyList<double> labels, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(options);
+        var issues = new List<ValidationIssue>();
+        Validation.CheckRows(inputs, issues);
+        Validation.CheckLabels([.. labels], inputs.Count, options, issues);
+        if (options.InitialWeights is { } initial && inputs.Count > 0 && inputs[0] is { Count: > 0 } first && initial.InputWidth != first.Count)
+        {
+            issues.Add(new("initialWeights.weights", $"must have {first.Count} values, one per input column (got {initial.InputWidth})"));
+        }
+
+        Validation.CheckOptions(options, issues);
+        return issues;
+    }
+
+    /// <summary>
+    /// Validates, then trains: <paramref name="onEpoch"/> receives the epoch-0 record (the initial weights) and then each
+    /// epoch's record, synchronously, as soon as that epoch ends. Cancellation is checked between epochs and every few
+    /// thousand samples within one; a canceled run returns the state of its last record with
+    /// <see cref="StopReason.Canceled"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is invalid; the message names each parameter and value.</exception>
+    /// <exception cref="TrainingDivergedException">A bias, weight or loss became non-finite (ADALINE with too large a rate).</exception>
+    public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        var engine = CreateEngine(data, options);
+        onEpoch?.Invoke(engine.Start());
+        while (true)
+        {
+            if (engine.StopReason is { } reason)
+            {
+                return engine.Finish(reason);
+            }
+
+            var record = cancellationToken.IsCancellationRequested ? null : engine.RunEpoch(cancellationToken);
+            if (record is null)
+            {
+                return engine.Finish(StopReason.Canceled);
+            }
+
+            onEpoch?.Invoke(record);
+        }
+    }
+
+    /// <summary>
+    /// Validates at once, then trains lazily: each record is yielded as its epoch ends (epoch 0 first). Enumeration ends
+    /// when training stops, including when <paramref name="cancellationToken"/> is canceled.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is invalid.</exception>
+    public static IEnumerable<EpochRecord> TrainEpochs(TrainingSet data, TrainingOptions options, CancellationToken cancellationToken = default)
+    {
+        var engine = CreateEngine(data, options);
+        return Epochs(engine, cancellationToken);
+    }
+
+    private static IEnumerable<EpochRecord> Epochs(TrainingEngine engine, CancellationToken cancellationToken)
+    {
+        yield return engine.Start();
+        while (engine.StopReason is null && !cancellationToken.IsCancellationRequested)
+        {
+            if (engine.RunEpoch(cancellationToken) is not { } record)
+            {
+                yield break;
+            }
+
+            yield return record;
+        }
+    }
+
+    private static TrainingEngine CreateEngine(TrainingSet data, TrainingOptions options)
+    {
+        var issues = Validate(data, options);
+        if (issues.Count > 0)
+        {
+            var first = issues[0].Field;
+            var paramName = first.StartsWith("inputs", StringComparison.Ordinal) || first.StartsWith("labels", StringComparison.Ordinal) ? nameof(data) : nameof(options);
+            throw new ArgumentException(
+                "The training request is invalid: " + string.Join("; ", issues.Select(issue => $"{issue.Field} {issue.Message}")) + ".",
+                paramName);
+        }
+
+        // A run that needs randomness and has no seed draws one from the OS generator (no state of ours), and reports it.
+        int? seed = options.UsesRandomness ? options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue) : options.Seed;
+        return new TrainingEngine(data, options, seed);
+    }
+}

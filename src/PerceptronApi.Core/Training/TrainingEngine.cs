@@ -1,0 +1,395 @@
+using System.Collections.Immutable;
+using System.Runtime.Intrinsics;
+using PerceptronApi.Core.Model;
+
+namespace PerceptronApi.Core.Training;
+
+/// <summary>
+/// One training run, epoch by epoch: <see cref="Start"/> gives the epoch-0 record, each <see cref="RunEpoch"/> the next,
+/// until <see cref="StopReason"/> is set. Not thread-safe; one run per instance. Validated input is assumed.
+/// </summary>
+internal sealed class TrainingEngine
+{
+    /// <summary>Samples visited between two looks at the cancellation token inside an epoch.</summary>
+    internal const int CancellationCheckInterval = 4096;
+
+    private readonly SampleBlocks _samples;
+    private readonly TrainingOptions _options;
+    private readonly TrainingAlgorithm _algorithm;
+    private readonly double _learningRate;
+    private readonly double _negative;
+    private readonly double _positive;
+    private readonly Random? _random;
+    private readonly int[]? _permutation;
+    private readonly int _m;
+    private readonly int _n;
+
+    // The running weights.
+    private readonly double[] _weights;
+    private double _bias;
+
+    // Averaged: the sums of the weights after every sample step, and the number of steps.
+    private readonly double[] _weightSums;
+    private double _biasSum;
+    private long _steps;
+
+    // Pocket: the best weights judged so far.
+    private readonly double[] _pocketWeights;
+    private double _pocketBias;
+    private int _pocketErrors;
+
+    // ADALINE: the gradient sums under the current weights, from the last pass (valid in the current order).
+    private readonly double[] _gradientSums;
+    private double _biasGradientSum;
+
+    private (double Bias, double[] Weights, int Errors) _pocketAtLastRecord;
+
+    private readonly Matrix _inputs;
+    private readonly ImmutableArray<double> _labels;
+    private EpochRecord? _last;
+
+    internal TrainingEngine(TrainingSet data, TrainingOptions options, int? seed)
+    {
+        _options = options;
+        _algorithm = options.Algorithm;
+        _learningRate = options.LearningRate;
+        Activation = ActivationFunction.Create(options.Activation, options.Threshold);
+        (_negative, _positive) = Activation.Labels;
+        _m = data.Samples;
+        _n = data.Features;
+        _samples = new SampleBlocks(data.Inputs, data.Labels.AsSpan(), Activation.Threshold!.Value, _positive);
+        _inputs = data.Inputs;
+        _labels = data.Labels;
+
+        // Padded so the averaged sums can run over whole vectors; the padding stays 0.
+        _weights = new double[RunningSums.PaddedLength(_n)];
+        _weightSums = new double[_weights.Length];
+        _pocketWeights = new double[_n];
+        _gradientSums = new double[_n];
+        Seed = seed;
+        if (seed is { } s)
+        {
+            _random = new Random(s);
+        }
+
+        if (options.InitialWeights is { } initial)
+        {
+            _bias = initial.Bias;
+            initial.Weights.AsSpan().CopyTo(_weights);
+        }
+        else if (options.Initialization == WeightInitialization.Random)
+        {
+            _bias = _random!.NextDouble() - TrainingOptions.RandomInitialScale;
+            for (var j = 0; j < _n; j++)
+            {
+                _weights[j] = _random.NextDouble() - TrainingOptions.RandomInitialScale;
+            }
+        }
+
+        if (options.Shuffle)
+        {
+            _permutation = new int[_m];
+        }
+    }
+
+    /// <summary>The activation, threshold resolved.</summary>
+    internal ActivationFunction Activation { get; }
+
+    /// <summary>The seed of the run's generator, when it has one.</summary>
+    internal int? Seed { get; }
+
+    /// <summary>Set once the run must stop (other than by cancellation).</summary>
+    internal StopReason? StopReason { get; private set; }
+
+    /// <summary>The epoch-0 record: the initial weights, judged in the samples' given order.</summary>
+    internal EpochRecord Start()
+    {
+        int errors;
+        double squares;
+        if (_algorithm == TrainingAlgorithm.Adaline)
+        {
+            (errors, squares, _biasGradientSum) = _samples.Gradient(_bias, _weights.AsSpan(0, _n), _gradientSums);
+        }
+        else
+        {
+            (errors, squares) = _samples.Evaluate(_bias, _weights.AsSpan(0, _n));
+        }
+
+        _pocketBias = _bias;
+        _weights.AsSpan(0, _n).CopyTo(_pocketWeights);
+        _pocketErrors = errors;
+        _pocketAtLastRecord = (_bias, [.. _pocketWeights], errors);
+        _last = Record(0, _bias, _weights.AsSpan(0, _n), 0, errors, squares);
+        return _last;
+    }
+
+    /// <summary>Runs the next epoch and returns its record, or <see langword="null"/> when canceled during it.</summary>
+    internal EpochRecord? RunEpoch(CancellationToken cancellationToken)
+    {
+        var epoch = _last!.Epoch + 1;
+        if (_permutation is not null)
+        {
+            Shuffle(_permutation);
+            _samples.Reorder(_permutation);
+        }
+
+        var record = _algorithm == TrainingAlgorithm.Adaline
+            ? AdalineEpoch(epoch)
+            : PerceptronEpoch(epoch, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (_algorithm == TrainingAlgorithm.Adaline)
+        {
+            if (_options.Tolerance is { } tolerance && _last.Loss - record.Loss is var fall && fall >= 0 && fall < tolerance)
+            {
+                StopReason = Training.StopReason.LossTolerance;
+            }
+        }
+        else if (record.Updates == 0)
+        {
+            StopReason = Training.StopReason.Converged;
+        }
+
+        if (StopReason is null && epoch >= _options.MaxEpochs)
+        {
+            StopReason = Training.StopReason.MaxEpochsReached;
+        }
+
+        _last = record;
+        return record;
+    }
+
+    /// <summary>The result after the last record (<paramref name="reason"/> may be <see cref="Training.StopReason.Canceled"/>).</summary>
+    internal TrainingResult Finish(StopReason reason)
+    {
+        var last = _last!;
+        var converged = reason is Training.StopReason.Converged or Training.StopReason.LossTolerance;
+        if (_algorithm != TrainingAlgorithm.Pocket)
+        {
+            return new TrainingResult(new Perceptron(last.Bias, last.Weights), Activation, converged, reason, last.Epoch, last.Errors, last.Accuracy, last.Loss, Seed);
+        }
+
+        // The pocket as it was after the last completed epoch; its loss belongs to no single epoch, so it is summed
+        // in the samples' given order.
+        var (bias, weights, errors) = _pocketAtLastRecord;
+        var squares = 0.0;
+        var labels = _labels.AsSpan();
+        for (var i = 0; i < _m; i++)
+        {
+            var d = Perceptron.NetInput(bias, weights, _inputs.Row(i)) - labels[i];
+            squares += d * d;
+        }
+
+        return new TrainingResult(new Perceptron(bias, weights.AsSpan()), Activation, converged, reason, last.Epoch, errors, Accuracy(errors), squares / (2.0 * _m), Seed);
+    }
+
+    private EpochRecord? PerceptronEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        var averaged = _algorithm == TrainingAlgorithm.Averaged;
+        var pocket = _algorithm == TrainingAlgorithm.Pocket;
+        var weights = _weights.AsSpan(0, _n);
+        var updates = 0;
+        var position = 0;
+        var checkpoint = CancellationCheckInterval;
+        while (position < _m)
+        {
+            if (position >= checkpoint)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                checkpoint = position + CancellationCheckInterval;
+            }
+
+            var end = Math.Min(_m, checkpoint);
+            var mistake = _samples.FindMistake(position, end, _bias, weights);
+            if (averaged)
+            {
+                AddToSums(mistake - position);
+            }
+
+            if (mistake == end)
+            {
+                position = end;
+                continue;
+            }
+
+            Update(mistake);
+            updates++;
+            if (averaged)
+            {
+                AddToSums(1);
+            }
+            else if (pocket && _pocketErrors > 0)
+            {
+                // Judge the new weights on the whole set; a tie keeps the earlier pocket (the ratchet).
+                var errors = _samples.CountErrors(_bias, weights, stopAt: _pocketErrors);
+                if (errors < _pocketErrors)
+                {
+                    _pocketBias = _bias;
+                    weights.CopyTo(_pocketWeights);
+                    _pocketErrors = errors;
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+            }
+
+            position = mistake + 1;
+        }
+
+        EpochRecord record;
+        if (averaged)
+        {
+            var steps = (double)_steps;
+            var averageBias = _biasSum / steps;
+            var average = new double[_n];
+            for (var j = 0; j < _n; j++)
+            {
+                average[j] = _weightSums[j] / steps;
+            }
+
+            var (errors, squares) = _samples.Evaluate(averageBias, average);
+            record = Record(epoch, averageBias, average, updates, errors, squares);
+        }
+        else if (updates == 0 && _permutation is null)
+        {
+            // Unchanged weights in an unchanged order: the last record's judgement holds bit for bit.
+            record = _last! with { Epoch = epoch, Updates = 0 };
+        }
+        else
+        {
+            var (errors, squares) = _samples.Evaluate(_bias, weights);
+            record = Record(epoch, _bias, weights, updates, errors, squares);
+        }
+
+        if (pocket)
+        {
+            _pocketAtLastRecord = (_pocketBias, [.. _pocketWeights], _pocketErrors);
+        }
+
+        return record;
+    }
+
+    private EpochRecord AdalineEpoch(int epoch)
+    {
+        var weights = _weights.AsSpan(0, _n);
+        if (_permutation is not null)
+        {
+            // The gradient is summed in this epoch's (new) order.
+            (_, _, _biasGradientSum) = _samples.Gradient(_bias, weights, _gradientSums);
+        }
+
+        // Otherwise the last pass already summed it, under these weights and in this order.
+        var m = (double)_m;
+        _bias -= _learningRate * (_biasGradientSum / m);
+        for (var j = 0; j < _n; j++)
+        {
+            weights[j] -= _learningRate * (_gradientSums[j] / m);
+        }
+
+        int errors;
+        double squares;
+        if (_permutation is not null)
+        {
+            (errors, squares) = _samples.Evaluate(_bias, weights);
+        }
+        else
+        {
+            // One pass judges the new weights and sums the next epoch's gradient.
+            (errors, squares, _biasGradientSum) = _samples.Gradient(_bias, weights, _gradientSums);
+        }
+
+        return Record(epoch, _bias, weights, updates: 1, errors, squares);
+    }
+
+    /// <summary>Rosenblatt's rule at a misclassified position: <c>δ = η·(y − ŷ)</c>, <c>w0 += δ</c>, <c>wj += δ·xj</c>.</summary>
+    private void Update(int position)
+    {
+        var x = _samples.Row(position);
+        var y = _samples.Label(position);
+        var predicted = y == _positive ? _negative : _positive;
+        var delta = _learningRate * (y - predicted);
+        _bias += delta;
+        var weights = _weights.AsSpan(0, _n);
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var d = Vector256.Create(delta);
+            for (; j <= _n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                // Each component on its own: one rounded product, one rounded sum (no fused multiply-add).
+                var product = d * Vector256.Create(x.Slice(j, Vector256<double>.Count));
+                (Vector256.Create((ReadOnlySpan<double>)weights.Slice(j, Vector256<double>.Count)) + product).CopyTo(weights[j..]);
+            }
+        }
+
+        for (; j < _n; j++)
+        {
+            weights[j] += delta * x[j];
+        }
+    }
+
+    /// <summary>
+    /// Averaged: <paramref name="steps"/> sample steps under unchanged weights, each adding the weights to the running
+    /// sums one step after another (so the sums are exactly the step-by-step sums).
+    /// </summary>
+    private void AddToSums(int steps)
+    {
+        if (steps <= 0)
+        {
+            return;
+        }
+
+        _steps += steps;
+        RunningSums.AddRepeatedly(ref _biasSum, _bias, _weightSums, _weights, steps);
+    }
+
+    private void Shuffle(int[] permutation)
+    {
+        // A fresh Fisher–Yates permutation of the given order, from the run's seeded generator.
+        for (var i = 0; i < permutation.Length; i++)
+        {
+            permutation[i] = i;
+        }
+
+        for (var i = permutation.Length - 1; i > 0; i--)
+        {
+            var j = _random!.Next(i + 1);
+            (permutation[i], permutation[j]) = (permutation[j], permutation[i]);
+        }
+    }
+
+    private double Accuracy(int errors) => 1.0 - ((double)errors / _m);
+
+    private EpochRecord Record(int epoch, double bias, ReadOnlySpan<double> weights, int updates, int errors, double squares)
+    {
+        var loss = squares / (2.0 * _m);
+        if (!double.IsFinite(bias) || !double.IsFinite(loss) || !AllFinite(weights))
+        {
+            throw new TrainingDivergedException(epoch, _learningRate);
+        }
+
+        return new EpochRecord(epoch, bias, [.. weights], updates, errors, Accuracy(errors), loss);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using PerceptronApi.Core.Model;
+
+namespace PerceptronApi.Core.Training;
+
+/// <summary>The checks behind <see cref="Trainer.Validate(TrainingSet, TrainingOptions)"/>; every message speaks JSON.</summary>
+internal static class Validation
+{
+    /// <summary>At most this many issues are listed per repeated field (rows, labels), so a huge bad request gives a short answer.</summary>
+    internal const int MaxIssuesPerField = 10;
+
+    internal static string Format(double value) => value switch
+    {
+        double.NaN => "NaN",
+        double.PositiveInfinity => "Infinity",
+        double.NegativeInfinity => "-Infinity",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    internal static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
+
+    internal static string Name(TrainingAlgorithm algorithm) => algorithm.ToString().ToLowerInvariant();
+
+    internal static void CheckOptions(TrainingOptions options, List<ValidationIssue> issues)
+    {
+        if (!Enum.IsDefined(options.Algorithm))
+        {
+            issues.Add(new("algorithm", $"must be perceptron, pocket, averaged or adaline (got {(int)options.Algorithm})"));
+        }
+
+        if (options.Activation is Activation.Linear or Activation.Sigmoid)
+        {
+            issues.Add(new("activation", $"must be step or sign to train; {Name(options.Activation)} is for prediction only"));
+        }
+        else if (!Enum.IsDefined(options.Activation))
+        {
+            issues.Add(new("activation", $"must be step or sign (got {(int)options.Activation})"));
+        }
+
+        if (options.Threshold is { } threshold && !double.IsFinite(threshold))
+        {
+            issues.Add(new("threshold", $"must be a finite number (got {Format(threshold)})"));
+        }
+
+        if (!double.IsFinite(options.LearningRate) || options.LearningRate <= 0)
+        {
+            issues.Add(new("learningRate", $"must be a finite number greater than 0 (got {Format(options.LearningRate)})"));
+        }
+
+        if (options.MaxEpochs is < 1 or > TrainingOptions.MaxEpochsLimit)
+        {
+            issues.Add(new("maxEpochs", $"must be between 1 and {TrainingOptions.MaxEpochsLimit} (got {options.MaxEpochs})"));
+        }
+
+        if (!Enum.IsDefined(options.Initialization))
+        {
+            issues.Add(new("initialization", $"must be zeros or random (got {(int)options.Initialization})"));
+        }
+
+        if (options.Tolerance is { } tolerance)
+        {
+            if (options.Algorithm != TrainingAlgorithm.Adaline)
+            {
+                issues.Add(new("tolerance", $"applies only to the adaline algorithm; leave it out for {Name(options.Algorithm)} (got {Format(tolerance)})"));
+            }
+            else if (!double.IsFinite(tolerance) || tolerance < 0)
+            {
+                issues.Add(new("tolerance", $"must be a finite number of at least 0 (got {Format(tolerance)})"));
+            }
+        }
+
+        if (options.Seed is < 0)
+        {
+            issues.Add(new("seed", $"must be an integer of at least 0 (got {options.Seed})"));
+        }
+    }
+
+    internal static void CheckData(TrainingSet data, TrainingOptions options, List<ValidationIssue> issues)
+    {
+        var inputs = data.Inputs;
+        if (inputs is null || inputs.Rows == 0)
+        {
+            issues.Add(new("inputs", "must contain at least one sample"));
+        }
+        else if (inputs.Columns == 0)
+        {
+            issues.Add(new("inputs[0]", "must contain at least one value"));
+        }
+        else
+        {
+            CheckFinite(inputs, issues);
+        }
+
+        var rows = inputs?.Rows ?? 0;
+        var labels = data.Labels.IsDefault ? [] : data.Labels.AsSpan();
+        CheckLabels(labels, rows, options, issues);
+
+        if (options.InitialWeights is { } initial && inputs is { Rows: > 0, Columns: > 0 } && initial.InputWidth != inputs.Columns)
+        {
+            issues.Add(new("initialWeights.weights", $"must have {inputs.Columns} values, one per input column (got {initial.InputWidth})"));
+        }
+    }
+
+    internal static void CheckRows(IReadOnlyList<IReadOnlyList<double>> inputs, List<ValidationIssue> issues)
+    {
+        if (inputs.Count == 0)
+        {
+            issues.Add(new("inputs", "must contain at least one sample"));
+            return;
+        }
+
+        var width = inputs[0]?.Count ?? 0;
+        if (width == 0)
+        {
+            issues.Add(new("inputs[0]", "must contain at least one value"));
+            return;
+        }
+
+        var listed = 0;
+        for (var i = 0; i < inputs.Count && listed < MaxIssuesPerField; i++)
+        {
+            var row = inputs[i];
+            if (row is null || row.Count != width)
+            {
+                issues.Add(new($"inputs[{i}]", $"must have {width} values like inputs[0] (got {row?.Count ?? 0})"));
+                listed++;
+                continue;
+            }
+
+            for (var j = 0; j < width; j++)
+            {
+                if (!double.IsFinite(row[j]))
+                {
+                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    listed++;
+                    break;
+                }
+            }
+        }
+    }
+
+    internal static void CheckLabels(ReadOnlySpan<double> labels, int rows, TrainingOptions options, List<ValidationIssue> issues)
+    {
+        if (labels.Length != rows)
+        {
+            issues.Add(new("labels", $"must have one label per input row: {rows} rows, {labels.Length} labels"));
+        }
+
+        if (options.Activation is not (Activation.Step or Activation.Sign))
+        {
+            return; // the activation issue says it all; its label set is not a training one.
+        }
+
+        var (negative, positive) = options.Activation == Activation.Sign ? (-1.0, 1.0) : (0.0, 1.0);
+        var listed = 0;
+        for (var i = 0; i < labels.Length && listed < MaxIssuesPerField; i++)
+        {
+            if (labels[i] != negative && labels[i] != positive)
+            {
+                issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for the {Name(options.Activation)} activation (got {Format(labels[i])})"));
+                listed++;
+            }
+        }
+    }
+
+    private static void CheckFinite(Matrix inputs, List<ValidationIssue> issues)
+    {
+        var data = inputs.Data;
+        var columns = inputs.Columns;
+        var listed = 0;
+        for (var i = 0; i < inputs.Rows && listed < MaxIssuesPerField; i++)
+        {
+            var row = data.Slice(i * columns, columns);
+            for (var j = 0; j < row.Length; j++)
+            {
+                if (!double.IsFinite(row[j]))
+                {
+                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    listed++;
+                    break;
+                }
+            }
+        }
+    }
+}

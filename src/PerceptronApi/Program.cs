@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using PerceptronApi.Gates;
 using PerceptronApi.Infrastructure;
 using PerceptronApi.Predictions;
+using PerceptronApi.Training;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,8 @@ builder.Services.AddValidation();
 builder.Services.AddRequestBodyLimit();
 builder.Services.AddContractOpenApi();
 builder.Services.AddContractHealthChecks();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddTrainingJobs();
 // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
 // can answer them with a problem that names the field.
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -40,5 +43,6 @@ app.UseContractOpenApi();
 app.MapContractHealthChecks();
 app.MapGateEndpoints();
 app.MapPredictionEndpoints();
+app.MapTrainingJobEndpoints();
 
 app.Run();

@@ -28,10 +28,10 @@ internal static class GateEndpoints
             .WithName(nameof(PredictWithGate))
             .WithSummary("Run a gate on inputs")
             .WithDescription("The body may be empty: the gate's whole truth table is predicted. Give \"expected\" or \"target\" to see each row's error (expected − output) and a summary.")
-            .Accepts<GatePredictRequest>(isOptional: true, "application/json")
+            .Accepts<PredictInputsRequest>(isOptional: true, "application/json")
             .WithRequestExamples(
-                new RequestExample("truth-table", "No inputs: the whole truth table", new GatePredictRequest()),
-                new RequestExample("rows", "Chosen rows with expected outputs", new GatePredictRequest { Inputs = [[1, 1], [0, 1]], Expected = [1, 0] }))
+                new RequestExample("truth-table", "No inputs: the whole truth table", new PredictInputsRequest()),
+                new RequestExample("rows", "Chosen rows with expected outputs", new PredictInputsRequest { Inputs = [[1, 1], [0, 1]], Expected = [1, 0] }))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -57,7 +57,7 @@ internal static class GateEndpoints
     /// <param name="limits">The request limits.</param>
     public static Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult> PredictWithGate(
         string name,
-        GatePredictRequest? request,
+        PredictInputsRequest? request,
         IOptions<LimitsOptions> limits)
     {
         if (!GateCatalogue.TryGet(name, out var gate))

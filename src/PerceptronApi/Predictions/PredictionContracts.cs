@@ -43,10 +43,13 @@ public sealed record PredictRequest : IValidatableObject
         PredictionValidation.ValidateShape(this);
 }
 
-/// <summary>The body of <c>POST /api/v1/gates/{name}/predict</c>: the gate comes from the route.</summary>
-public sealed record GatePredictRequest : IValidatableObject
+/// <summary>
+/// The body of <c>POST /api/v1/gates/{name}/predict</c> and <c>POST /api/v1/training-jobs/{id}/predict</c>: the model
+/// comes from the route.
+/// </summary>
+public sealed record PredictInputsRequest : IValidatableObject
 {
-    /// <summary>The rows to predict; default: the gate's whole truth table.</summary>
+    /// <summary>The rows to predict; default: all 2^n binary rows (the gate's truth table).</summary>
     public IReadOnlyList<IReadOnlyList<double>>? Inputs { get; init; }
 
     /// <summary>The expected output of each row; adds <c>expected</c>, <c>error</c> and the summary.</summary>

@@ -1,0 +1,184 @@
+using System.Collections.Immutable;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training;
+using PerceptronApi.Models;
+
+namespace PerceptronApi.Training;
+
+/// <summary>
+/// A training job: a gate's truth table, or <c>inputs</c> with <c>labels</c>, and the hyper-parameters (all optional).
+/// </summary>
+public sealed record TrainingJobRequest : IValidatableObject
+{
+    /// <summary>Train on this gate's truth table (AND, OR, NAND, NOR, NOT, XOR, XNOR).</summary>
+    public string? Gate { get; init; }
+
+    /// <summary>The samples, one row each (with <c>labels</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? Inputs { get; init; }
+
+    /// <summary>One label per row: 0 or 1 for step, −1 or 1 for sign.</summary>
+    public IReadOnlyList<double>? Labels { get; init; }
+
+    /// <summary>perceptron (default), pocket, averaged or adaline.</summary>
+    public TrainingAlgorithm? Algorithm { get; init; }
+
+    /// <summary>step (default) or sign; the labels' set follows it.</summary>
+    public Activation? Activation { get; init; }
+
+    /// <summary>θ: 0.5 for step and 0 for sign by default.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>η, greater than 0 (default 0.1).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The most epochs to run (default 100).</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>zeros (default) or random (seeded, uniform in [−0.5, 0.5)).</summary>
+    public WeightInitialization? Initialization { get; init; }
+
+    /// <summary>Starting weights; they override <c>initialization</c>.</summary>
+    public UnitDto? InitialWeights { get; init; }
+
+    /// <summary>Visit the samples in a fresh seeded order every epoch (default false).</summary>
+    public bool? Shuffle { get; init; }
+
+    /// <summary>The seed of every random choice; drawn and echoed in <c>parameters.seed</c> when needed and not given.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>ADALINE only: stop once the loss falls by less than this in an epoch (default: never).</summary>
+    public double? Tolerance { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var ownData = Inputs is not null || Labels is not null;
+        if (Gate is null && !ownData)
+        {
+            yield return new ValidationResult("Give the training data: \"gate\", or \"inputs\" with \"labels\".", ["gate", "inputs"]);
+        }
+        else if (Gate is not null && ownData)
+        {
+            yield return new ValidationResult("Give either \"gate\" or \"inputs\" with \"labels\", not both.", ["gate"]);
+        }
+        else if (ownData && Inputs is null)
+        {
+            yield return new ValidationResult("is required with \"labels\".", ["inputs"]);
+        }
+        else if (ownData && Labels is null)
+        {
+            yield return new ValidationResult("is required with \"inputs\".", ["labels"]);
+        }
+
+        if (InitialWeights is { Weights: null or { Count: 0 } })
+        {
+            yield return new ValidationResult("must have at least one weight.", ["initialWeights.weights"]);
+        }
+    }
+}
+
+/// <summary>Where a job is in its life.</summary>
+public enum JobStatus
+{
+    /// <summary>Waiting for a worker.</summary>
+    Queued,
+
+    /// <summary>Training.</summary>
+    Running,
+
+    /// <summary>Finished with a result (converged or not).</summary>
+    Succeeded,
+
+    /// <summary>Stopped by an error (see <c>error</c>).</summary>
+    Failed,
+
+    /// <summary>Stopped on request or by shutdown (see <c>statusReason</c>).</summary>
+    Canceled,
+}
+
+/// <summary>The hyper-parameters a job runs with, defaults filled in.</summary>
+/// <param name="Algorithm">perceptron, pocket, averaged or adaline.</param>
+/// <param name="Activation">step or sign.</param>
+/// <param name="Threshold">θ.</param>
+/// <param name="LearningRate">η.</param>
+/// <param name="MaxEpochs">The epoch limit.</param>
+/// <param name="Initialization">zeros or random.</param>
+/// <param name="Shuffle">Whether each epoch visits the samples in a fresh seeded order.</param>
+/// <param name="Seed">The seed (given, or drawn when randomness is used); null when nothing is random.</param>
+/// <param name="Samples">M, the number of samples.</param>
+/// <param name="Features">n, the number of inputs per sample.</param>
+/// <param name="Gate">The gate whose truth table is the data, if any.</param>
+/// <param name="Tolerance">ADALINE's loss tolerance, if any.</param>
+/// <param name="InitialWeights">The explicit starting weights, if any.</param>
+public sealed record JobParameters(
+    TrainingAlgorithm Algorithm,
+    Activation Activation,
+    double Threshold,
+    double LearningRate,
+    int MaxEpochs,
+    WeightInitialization Initialization,
+    bool Shuffle,
+    int? Seed,
+    int Samples,
+    int Features,
+    string? Gate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Tolerance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UnitDto? InitialWeights);
+
+/// <summary>How far training has come.</summary>
+/// <param name="Epoch">The last epoch recorded (0 = the initial weights).</param>
+/// <param name="MaxEpochs">The epoch limit.</param>
+public sealed record JobProgress(int Epoch, int MaxEpochs);
+
+/// <summary>The trained model and why training stopped.</summary>
+/// <param name="Bias">The final bias (pocket: the pocket's; averaged: the averaged model's).</param>
+/// <param name="Weights">The final weights.</param>
+/// <param name="Converged">Whether training converged (XOR never does, and still succeeds).</param>
+/// <param name="StopReason">converged, maxEpochsReached or lossTolerance.</param>
+/// <param name="Epochs">Epochs run.</param>
+/// <param name="Errors">Misclassified training samples under the final model.</param>
+/// <param name="Accuracy">1 − errors / samples.</param>
+/// <param name="Loss">1/(2M) Σ (z − y)² under the final model.</param>
+public sealed record JobResult(
+    double Bias,
+    ImmutableArray<double> Weights,
+    bool Converged,
+    StopReason StopReason,
+    int Epochs,
+    int Errors,
+    double Accuracy,
+    double Loss);
+
+/// <summary>A training job.</summary>
+/// <param name="Id">The job's id (unguessable).</param>
+/// <param name="Status">queued, running, succeeded, failed or canceled.</param>
+/// <param name="CreatedAt">When it was accepted (UTC).</param>
+/// <param name="StartedAt">When a worker started it.</param>
+/// <param name="FinishedAt">When it reached its final status.</param>
+/// <param name="Parameters">The hyper-parameters, defaults filled in.</param>
+/// <param name="Progress">The last epoch recorded.</param>
+/// <param name="Result">The trained model; null until the job succeeds.</param>
+/// <param name="History">Every epoch record so far (left out with <c>?history=false</c>).</param>
+/// <param name="Error">A problem object when the job failed.</param>
+/// <param name="StatusReason">Why a job was canceled or failed, in a sentence.</param>
+public sealed record JobResponse(
+    string Id,
+    JobStatus Status,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    JobParameters Parameters,
+    JobProgress Progress,
+    JobResult? Result,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EpochRecord>? History,
+    ProblemDetails? Error,
+    string? StatusReason);
+
+/// <summary>A page of items and the link to the next page.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+/// <param name="Items">This page's items.</param>
+/// <param name="Next">The URL of the next page, or null when there is none (yet).</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);

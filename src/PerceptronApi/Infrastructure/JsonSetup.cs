@@ -13,7 +13,6 @@ internal static class JsonSetup
     public static void Apply(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
 
         // The web defaults accept "0.5" for a number; the contract says a number must be a JSON number.
         options.NumberHandling = JsonNumberHandling.Strict;

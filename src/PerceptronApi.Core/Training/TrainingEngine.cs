@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.Intrinsics;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -318,20 +317,9 @@ internal sealed class TrainingEngine
         var predicted = y == _positive ? _negative : _positive;
         var delta = _learningRate * (y - predicted);
         _bias += delta;
+        // Scalar on purpose: the next net inputs read these weights one at a time, and scalar stores forward to them.
         var weights = _weights.AsSpan(0, _n);
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var d = Vector256.Create(delta);
-            for (; j <= _n - Vector256<double>.Count; j += Vector256<double>.Count)
-            {
-                // Each component on its own: one rounded product, one rounded sum (no fused multiply-add).
-                var product = d * Vector256.Create(x.Slice(j, Vector256<double>.Count));
-                (Vector256.Create((ReadOnlySpan<double>)weights.Slice(j, Vector256<double>.Count)) + product).CopyTo(weights[j..]);
-            }
-        }
-
-        for (; j < _n; j++)
+        for (var j = 0; j < weights.Length; j++)
         {
             weights[j] += delta * x[j];
         }

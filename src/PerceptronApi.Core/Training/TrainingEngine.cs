@@ -312,17 +312,11 @@ internal sealed class TrainingEngine
     /// <summary>Rosenblatt's rule at a misclassified position: <c>δ = η·(y − ŷ)</c>, <c>w0 += δ</c>, <c>wj += δ·xj</c>.</summary>
     private void Update(int position)
     {
-        var x = _samples.Row(position);
         var y = _samples.Label(position);
         var predicted = y == _positive ? _negative : _positive;
         var delta = _learningRate * (y - predicted);
         _bias += delta;
-        // Scalar on purpose: the next net inputs read these weights one at a time, and scalar stores forward to them.
-        var weights = _weights.AsSpan(0, _n);
-        for (var j = 0; j < weights.Length; j++)
-        {
-            weights[j] += delta * x[j];
-        }
+        _samples.AddScaledRow(position, delta, _weights.AsSpan(0, _n));
     }
 
     /// <summary>

@@ -30,6 +30,29 @@ public class ReferenceEquivalenceTests
         }, iter: 400);
     }
 
+    [Theory]
+    [InlineData(TrainingAlgorithm.Perceptron, false)]
+    [InlineData(TrainingAlgorithm.Perceptron, true)]
+    [InlineData(TrainingAlgorithm.Pocket, false)]
+    [InlineData(TrainingAlgorithm.Averaged, false)]
+    [InlineData(TrainingAlgorithm.Averaged, true)]
+    [InlineData(TrainingAlgorithm.Adaline, false)]
+    [InlineData(TrainingAlgorithm.Adaline, true)]
+    public void Train_LargerThanACancellationInterval_MatchesTheReferenceBitForBit(TrainingAlgorithm algorithm, bool shuffle)
+    {
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 9_001).Select(_ => Enumerable.Range(0, 7).Select(_ => (random.NextDouble() * 2) - 1).ToArray()).ToArray();
+        var labels = rows.Select(x => x[0] + (x[1] * 0.5) + (random.NextDouble() * 0.3) > 0.2 ? 1.0 : 0.0).ToArray();
+        var options = new TrainingOptions { Algorithm = algorithm, Shuffle = shuffle, Seed = 9, MaxEpochs = algorithm == TrainingAlgorithm.Pocket ? 2 : 6, LearningRate = algorithm == TrainingAlgorithm.Adaline ? 0.05 : 0.1 };
+        var history = new List<EpochRecord>();
+
+        var result = Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add);
+
+        var expected = ReferenceTrainer.Train(rows, labels, options, 9);
+        AssertSameHistory(expected.History, history);
+        Assert.Equal((expected.Bias, expected.Errors, expected.Loss), (result.Model.Bias, result.Errors, result.Loss));
+    }
+
     [Fact]
     public void TrainEpochs_AnyRequest_YieldsTheSameRecordsAsTrain()
     {

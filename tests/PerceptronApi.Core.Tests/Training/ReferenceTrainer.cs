@@ -35,8 +35,8 @@ internal static class ReferenceTrainer
     {
         var m = x.Length;
         var n = x[0].Length;
-        var threshold = options.Threshold ?? (options.Activation == Model.Activation.Sign ? 0.0 : 0.5);
-        var negative = options.Activation == Model.Activation.Sign ? -1.0 : 0.0;
+        var threshold = options.Threshold ?? (options.Activation == PerceptronApi.Core.Model.Activation.Sign ? 0.0 : 0.5);
+        var negative = options.Activation == PerceptronApi.Core.Model.Activation.Sign ? -1.0 : 0.0;
         var eta = options.LearningRate;
         var random = seed is { } s ? new Random(s) : null;
 

@@ -1,1 +1,5 @@
-﻿Console.WriteLine("Hello, World!");
+using BenchmarkDotNet.Running;
+
+if (args is ["--probe"]) { PerceptronApi.Benchmarks.Probe.Run(); return; }
+
+BenchmarkSwitcher.FromAssembly(typeof(PerceptronApi.Benchmarks.TrainingBenchmarks).Assembly).Run(args);

@@ -64,8 +64,19 @@ internal sealed class SampleBlocks
     /// <summary>Whether the samples are in their given order (no shuffle has happened yet).</summary>
     internal bool InGivenOrder { get; private set; } = true;
 
-    /// <summary>The sample at position <paramref name="position"/> of the current order.</summary>
-    internal ReadOnlySpan<double> Row(int position) => _inputs.Row(_order[position]);
+    /// <summary>
+    /// <c>wj += δ·xj</c> for the sample at <paramref name="position"/>, each component one rounded product and one
+    /// rounded sum. It reads the sample from this copy, which the search for the mistake has just brought into cache
+    /// (the row-major original would be a cache miss per update).
+    /// </summary>
+    internal void AddScaledRow(int position, double delta, Span<double> weights)
+    {
+        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        for (var j = 0; j < weights.Length; j++)
+        {
+            weights[j] += delta * x[j * Lanes];
+        }
+    }
 
     /// <summary>The label at position <paramref name="position"/> of the current order.</summary>
     internal double Label(int position) => _y[position];
@@ -102,15 +113,35 @@ internal sealed class SampleBlocks
     /// </summary>
     internal int FindMistake(int start, int end, double bias, ReadOnlySpan<double> weights)
     {
-        var position = start;
-        while (position < end)
+        if (start >= end)
         {
-            var block = position / Lanes;
-            var first = block * Lanes;
+            return end;
+        }
+
+        // Right after an update the next mistake is often near, and its net input waits on the new weights: a short
+        // first step (two blocks, half the work of a group) finds it sooner; then whole groups stream on.
+        var block = start / Lanes;
+        var first = block * Lanes;
+        NetInputs(block, bias, weights, out var a0, out var a1);
+        var mistakes = Mistakes(block, a0) | (Mistakes(block + 1, a1) << Lanes);
+        mistakes &= uint.MaxValue << (start - first);
+        var available = end - first;
+        if (available < 2 * Lanes)
+        {
+            mistakes &= (1u << available) - 1;
+        }
+
+        if (mistakes != 0)
+        {
+            return first + BitOperations.TrailingZeroCount(mistakes);
+        }
+
+        for (var position = first + (2 * Lanes); position < end; position += GroupRows)
+        {
+            block = position / Lanes;
             NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
-            var mistakes = Mistakes(block, z0, z1, z2, z3);
-            mistakes &= uint.MaxValue << (position - first);
-            var available = end - first;
+            mistakes = Mistakes(block, z0, z1, z2, z3);
+            available = end - position;
             if (available < GroupRows)
             {
                 mistakes &= (1u << available) - 1;
@@ -118,10 +149,8 @@ internal sealed class SampleBlocks
 
             if (mistakes != 0)
             {
-                return first + BitOperations.TrailingZeroCount(mistakes);
+                return position + BitOperations.TrailingZeroCount(mistakes);
             }
-
-            position = first + GroupRows;
         }
 
         return end;
@@ -255,6 +284,34 @@ internal sealed class SampleBlocks
             | (m1.ExtractMostSignificantBits() << Lanes)
             | (m2.ExtractMostSignificantBits() << (2 * Lanes))
             | (m3.ExtractMostSignificantBits() << (3 * Lanes));
+    }
+
+    /// <summary>Bit <c>i</c> set when row <c>4·block + i</c> is misclassified.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Mistakes(int block, Vector256<double> z)
+    {
+        ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
+        var labels = Vector256.LoadUnsafe(ref y, (nuint)(block * Lanes));
+        return (Vector256.GreaterThanOrEqual(z, Vector256.Create(_threshold)) ^ Vector256.Equals(labels, Vector256.Create(_positive))).ExtractMostSignificantBits();
+    }
+
+    /// <summary>The net inputs of the 8 rows of blocks <paramref name="block"/> and <paramref name="block"/> + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1)
+    {
+        var n = Columns;
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var second = ref Unsafe.Add(ref x, n * Lanes);
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        z0 = z1 = Vector256.Create(bias);
+        for (var j = 0; j < n; j++)
+        {
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            z0 += wj * Vector256.LoadUnsafe(ref x);
+            z1 += wj * Vector256.LoadUnsafe(ref second);
+            x = ref Unsafe.Add(ref x, Lanes);
+            second = ref Unsafe.Add(ref second, Lanes);
+        }
     }
 
     /// <summary>The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3.</summary>

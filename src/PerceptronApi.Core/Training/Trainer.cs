@@ -57,7 +57,8 @@ public static class Trainer
     public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         var engine = CreateEngine(data, options);
-        onEpoch?.Invoke(engine.Start());
+        var initial = engine.Start();
+        onEpoch?.Invoke(initial);
         while (true)
         {
             if (engine.StopReason is { } reason)

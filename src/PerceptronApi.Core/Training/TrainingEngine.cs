@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.Intrinsics;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -313,28 +312,11 @@ internal sealed class TrainingEngine
     /// <summary>Rosenblatt's rule at a misclassified position: <c>δ = η·(y − ŷ)</c>, <c>w0 += δ</c>, <c>wj += δ·xj</c>.</summary>
     private void Update(int position)
     {
-        var x = _samples.Row(position);
         var y = _samples.Label(position);
         var predicted = y == _positive ? _negative : _positive;
         var delta = _learningRate * (y - predicted);
         _bias += delta;
-        var weights = _weights.AsSpan(0, _n);
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var d = Vector256.Create(delta);
-            for (; j <= _n - Vector256<double>.Count; j += Vector256<double>.Count)
-            {
-                // Each component on its own: one rounded product, one rounded sum (no fused multiply-add).
-                var product = d * Vector256.Create(x.Slice(j, Vector256<double>.Count));
-                (Vector256.Create((ReadOnlySpan<double>)weights.Slice(j, Vector256<double>.Count)) + product).CopyTo(weights[j..]);
-            }
-        }
-
-        for (; j < _n; j++)
-        {
-            weights[j] += delta * x[j];
-        }
+        _samples.AddScaledRow(position, delta, _weights.AsSpan(0, _n));
     }
 
     /// <summary>

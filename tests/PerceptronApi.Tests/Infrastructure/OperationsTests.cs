@@ -31,7 +31,12 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
 
         Assert.StartsWith("3.", document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
         var paths = document["paths"]!.AsObject();
-        foreach (var path in new[] { "/api/v1/gates", "/api/v1/gates/{name}", "/api/v1/gates/{name}/predict", "/api/v1/predict" })
+        foreach (var path in new[]
+        {
+            "/api/v1/gates", "/api/v1/gates/{name}", "/api/v1/gates/{name}/predict", "/api/v1/predict",
+            "/api/v1/training-jobs", "/api/v1/training-jobs/{id}", "/api/v1/training-jobs/{id}/history",
+            "/api/v1/training-jobs/{id}/events", "/api/v1/training-jobs/{id}/cancel", "/api/v1/training-jobs/{id}/predict",
+        })
         {
             Assert.True(paths.ContainsKey(path), path);
         }
@@ -44,6 +49,10 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
         Assert.True(predict["responses"]!.AsObject().ContainsKey("400"));
         Assert.True(predict["responses"]!.AsObject().ContainsKey("413"));
         Assert.True(paths["/api/v1/gates/{name}"]!["get"]!["responses"]!.AsObject().ContainsKey("404"));
+        var start = paths["/api/v1/training-jobs"]!["post"]!;
+        Assert.Equal(["201", "202", "400", "413", "415", "503"], start["responses"]!.AsObject().Select(r => r.Key));
+        Assert.True(start["requestBody"]!["content"]!.AsObject().ContainsKey("text/csv"));
+        Assert.Equal("NOR", start["requestBody"]!["content"]!["application/json"]!["examples"]!["NOR"]!["value"]!["gate"]!.GetValue<string>());
         Assert.Equal(["step", "sign", "linear", "sigmoid"], document["components"]!["schemas"]!["Activation"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 

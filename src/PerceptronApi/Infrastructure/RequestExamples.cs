@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -16,15 +17,25 @@ internal sealed record RequestExample(string Name, string Summary, object Value)
 /// <summary>Endpoint metadata carrying example request bodies.</summary>
 internal sealed record RequestExamplesMetadata(IReadOnlyList<RequestExample> Examples);
 
+/// <summary>Endpoint metadata for a body that is text, not JSON (a CSV upload): its media type and an example.</summary>
+internal sealed record TextBodyMetadata(string MediaType, string Example);
+
 /// <summary>Extensions to attach examples to an endpoint.</summary>
 internal static class RequestExamplesExtensions
 {
     public static TBuilder WithRequestExamples<TBuilder>(this TBuilder builder, params RequestExample[] examples)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExamplesMetadata(examples));
+
+    public static TBuilder WithTextBody<TBuilder>(this TBuilder builder, string mediaType, string example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new TextBodyMetadata(mediaType, example));
 }
 
-/// <summary>Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body.</summary>
+/// <summary>
+/// Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body, and describes a
+/// <see cref="TextBodyMetadata"/> media type as a string with its example.
+/// </summary>
 internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json) : IOperationFilter
 {
     // An example shows only the fields it sets.
@@ -35,8 +46,23 @@ internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json)
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestExamplesMetadata>().FirstOrDefault();
-        if (metadata is null || operation.RequestBody?.Content is not { } content)
+        var endpointMetadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (operation.RequestBody?.Content is not { } content)
+        {
+            return;
+        }
+
+        foreach (var text in endpointMetadata.OfType<TextBodyMetadata>())
+        {
+            content[text.MediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = JsonValue.Create(text.Example),
+            };
+        }
+
+        var metadata = endpointMetadata.OfType<RequestExamplesMetadata>().FirstOrDefault();
+        if (metadata is null)
         {
             return;
         }

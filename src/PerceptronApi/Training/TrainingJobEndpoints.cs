@@ -30,6 +30,7 @@ internal static class TrainingJobEndpoints
                 the hyper-parameters as query parameters instead.
                 """)
             .Accepts<TrainingJobRequest>("application/json", "text/csv")
+            .WithTextBody("text/csv", "x1,x2,label\n0,0,1\n0,1,0\n1,0,0\n1,1,0\n")
             .WithRequestExamples(
                 new RequestExample("NOR", "The tutorial's NOR gate from zeros, η 0.1: converges at epoch 8", new TrainingJobRequest { Gate = "NOR" }),
                 new RequestExample("guess-NOR", "Start from the tutorial's guessed weights (0.4, 0.7, -0.2)", new TrainingJobRequest

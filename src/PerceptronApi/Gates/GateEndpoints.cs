@@ -65,10 +65,7 @@ internal static class GateEndpoints
             return UnknownGate(name);
         }
 
-        var predict = new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target };
-        var errors = new Dictionary<string, string[]>();
-        var plan = PredictionPlanner.TryPlan(gate.Network, predict, limits.Value, errors);
-        var response = plan is null ? null : PredictionPlanner.Run(plan, predict.Inputs, errors);
+        var response = PredictionPlanner.Predict(gate.Network, request, limits.Value, out var errors);
         return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
     }
 

@@ -43,8 +43,7 @@ internal static class PredictionEndpoints
     /// <param name="limits">The request limits.</param>
     public static Results<Ok<PredictResponse>, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits)
     {
-        var plan = PredictionPlanner.TryPlan(request, limits.Value, out var errors);
-        var response = plan is null ? null : PredictionPlanner.Run(plan, request.Inputs, errors);
+        var response = PredictionPlanner.Predict(request, limits.Value, out var errors);
         return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
     }
 }

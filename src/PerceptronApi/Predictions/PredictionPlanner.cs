@@ -15,15 +15,25 @@ internal sealed record PredictionPlan(Network Network, Matrix Inputs, IReadOnlyL
 /// </summary>
 internal static class PredictionPlanner
 {
-    public static PredictionPlan? TryPlan(PredictRequest request, LimitsOptions limits, out Dictionary<string, string[]> errors)
+    /// <summary>Plans and runs a request that names its own model; null with <paramref name="errors"/> when it is invalid.</summary>
+    public static PredictResponse? Predict(PredictRequest request, LimitsOptions limits, out Dictionary<string, string[]> errors)
     {
         errors = [];
         var network = BuildNetwork(request, limits, errors);
-        return network is null ? null : TryPlan(network, request, limits, errors);
+        var plan = network is null ? null : TryPlan(network, request, limits, errors);
+        return plan is null ? null : Run(plan, request.Inputs, errors);
     }
 
-    /// <summary>Plans a prediction with a model that is already known (a gate, a trained job's model).</summary>
-    public static PredictionPlan? TryPlan(Network network, PredictRequest request, LimitsOptions limits, Dictionary<string, string[]> errors)
+    /// <summary>Plans and runs rows on a model the route names (a gate, a trained job's model).</summary>
+    public static PredictResponse? Predict(Network network, PredictInputsRequest? request, LimitsOptions limits, out Dictionary<string, string[]> errors)
+    {
+        var predict = new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target };
+        errors = [];
+        var plan = TryPlan(network, predict, limits, errors);
+        return plan is null ? null : Run(plan, predict.Inputs, errors);
+    }
+
+    private static PredictionPlan? TryPlan(Network network, PredictRequest request, LimitsOptions limits, Dictionary<string, string[]> errors)
     {
         var inputs = BuildInputs(network.InputWidth, request.Inputs, limits, errors);
         if (inputs is null)
@@ -39,7 +49,7 @@ internal static class PredictionPlanner
     /// Runs a plan and shapes the response: every z, output and, when expected outputs were given, the errors.
     /// Returns <see langword="null"/> with an error when a row's numbers overflow (JSON has no infinity).
     /// </summary>
-    public static PredictResponse? Run(PredictionPlan plan, IReadOnlyList<IReadOnlyList<double>>? requestRows, Dictionary<string, string[]> errors)
+    private static PredictResponse? Run(PredictionPlan plan, IReadOnlyList<IReadOnlyList<double>>? requestRows, Dictionary<string, string[]> errors)
     {
         var network = plan.Network;
         var batch = Predictor.Predict(network, plan.Inputs);

@@ -366,10 +366,7 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {job.Status.ToString().ToLowerInvariant()} and has no result to predict with.");
         }
 
-        var predict = new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target };
-        var errors = new Dictionary<string, string[]>();
-        var plan = PredictionPlanner.TryPlan(new Network(result.Model, result.Activation), predict, limits.Value, errors);
-        var response = plan is null ? null : PredictionPlanner.Run(plan, predict.Inputs, errors);
+        var response = PredictionPlanner.Predict(new Network(result.Model, result.Activation), request, limits.Value, out var errors);
         return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
     }
 

@@ -4,6 +4,12 @@ using PerceptronApi.Infrastructure;
 using PerceptronApi.Predictions;
 using Serilog;
 
+// `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
+if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddContractLogging();
@@ -41,4 +47,5 @@ app.MapContractHealthChecks();
 app.MapGateEndpoints();
 app.MapPredictionEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

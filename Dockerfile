@@ -12,8 +12,12 @@ COPY src/PerceptronApi.Core/PerceptronApi.Core.csproj src/PerceptronApi.Core/
 COPY src/PerceptronApi/PerceptronApi.csproj src/PerceptronApi/
 RUN dotnet restore src/PerceptronApi/PerceptronApi.csproj
 
+# No build servers: each RUN step's container ends with the step. The test stops a publish that ended early at its
+# own step rather than at the COPY below.
 COPY src/ src/
-RUN dotnet publish src/PerceptronApi/PerceptronApi.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+RUN dotnet publish src/PerceptronApi/PerceptronApi.csproj -c Release --no-restore --disable-build-servers \
+        -o /app -p:UseAppHost=false \
+    && test -f /app/PerceptronApi.dll
 
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final

@@ -28,9 +28,6 @@ check() { # check NAME COMMAND...: PASS when the command succeeds; its output is
 
 cleanup() {
     if $started_container; then
-        if [ "$failed" -gt 0 ]; then
-            echo "--- last container logs ---"; docker logs --tail 30 "$CONTAINER" 2>&1 || true
-        fi
         docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
     fi
     if $built_image && [ "${KEEP_IMAGE:-0}" != 1 ]; then
@@ -42,6 +39,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 finish() {
+    if $started_container && [ "$failed" -gt 0 ]; then
+        echo "--- the container's last log lines ---"; docker logs --tail 30 "$CONTAINER" 2>&1 | cut -c1-400 || true
+    fi
     [ "$skipped" -gt 0 ] && echo "($skipped skipped)"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -5,6 +5,12 @@ using PerceptronApi.Predictions;
 using PerceptronApi.Training;
 using Serilog;
 
+// `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
+if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddContractLogging();
@@ -45,4 +51,5 @@ app.MapGateEndpoints();
 app.MapPredictionEndpoints();
 app.MapTrainingJobEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

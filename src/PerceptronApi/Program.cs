@@ -33,7 +33,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 var app = builder.Build();
 
 // Outermost, so each request is logged once with the status the client finally saw.
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
 
 // Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
 // not logged as unhandled errors.

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace PerceptronApi.Infrastructure;
@@ -49,4 +50,13 @@ internal static class LoggingSetup
         });
         return builder;
     }
+}
+
+/// <summary>The level of a request's log line: probes are routine, server errors stand out.</summary>
+internal static class RequestLogLevel
+{
+    public static LogEventLevel For(HttpContext context, double elapsedMilliseconds, Exception? exception) =>
+        exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+        : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+        : LogEventLevel.Information;
 }

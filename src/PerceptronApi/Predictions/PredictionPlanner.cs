@@ -188,6 +188,12 @@ internal static class PredictionPlanner
                 return null;
             }
 
+            if (1 << width > limits.MaxPredictionRows)
+            {
+                errors["inputs"] = [$"is required: the {1 << width} binary rows of {width} inputs exceed the limit of {limits.MaxPredictionRows} rows (Limits:MaxPredictionRows)."];
+                return null;
+            }
+
             return Matrix.BinaryCounting(width);
         }
 

@@ -8,7 +8,7 @@ namespace PerceptronApi.Tests.Predictions;
 public sealed class SmallLimitsFactory() : PerceptronApiFactory(new()
 {
     ["Limits:MaxRequestBodyBytes"] = "2048",
-    ["Limits:MaxPredictionRows"] = "3",
+    ["Limits:MaxPredictionRows"] = "4",
     ["Limits:MaxInputWidth"] = "4",
     ["Limits:MaxTruthTableWidth"] = "3",
     ["Limits:MaxLayers"] = "2",
@@ -62,7 +62,8 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         // Limits, each named with its setting and value.
         { """{ "bias": 0, "weights": [1, 1, 1, 1, 1] }""", "weights", "has 5 weights; the limit is 4 (Limits:MaxInputWidth)." },
         { """{ "bias": 0, "weights": [1, 1, 1, 1] }""", "inputs", "up to 3 inputs (Limits:MaxTruthTableWidth)." },
-        { """{ "bias": 0, "weights": [1], "inputs": [[0], [1], [2], [3]] }""", "inputs", "has 4 rows; the limit is 3 (Limits:MaxPredictionRows)." },
+        { """{ "bias": 0, "weights": [1], "inputs": [[0], [1], [2], [3], [4]] }""", "inputs", "has 5 rows; the limit is 4 (Limits:MaxPredictionRows)." },
+        { """{ "bias": 0, "weights": [1, 1, 1] }""", "inputs", "the 8 binary rows of 3 inputs exceed the limit of 4 rows (Limits:MaxPredictionRows)." },
         { """{ "layers": [[{ "bias": 0, "weights": [1] }], [{ "bias": 0, "weights": [1] }], [{ "bias": 0, "weights": [1] }]] }""", "layers", "has 3 layers; the limit is 2 (Limits:MaxLayers)." },
         { """{ "layers": [[{ "bias": 0, "weights": [1] }, { "bias": 0, "weights": [1] }, { "bias": 0, "weights": [1] }], [{ "bias": 0, "weights": [1, 1, 1] }]] }""", "layers[0]", "has 3 units; the limit is 2 (Limits:MaxUnitsPerLayer)." },
     };

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace PerceptronApi.Infrastructure;
@@ -15,9 +16,32 @@ internal static class HealthSetup
 
     public static IEndpointRouteBuilder MapContractHealthChecks(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Health");
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).WithTags("Health");
+        var group = app.MapGroup("/health").WithTags("Health");
+        group.MapGet("/live", Live)
+            .WithName("Live")
+            .WithSummary("Liveness: the process answers")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        group.MapGet("/ready", ReadyAsync)
+            .WithName("Ready")
+            .WithSummary("Readiness: the service takes work")
+            .WithDescription("200 \"Healthy\" while the service accepts requests and training jobs; 503 \"Unhealthy\" once it is shutting down.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
         return app;
+    }
+
+    /// <summary>Answers while the process runs.</summary>
+    public static ContentHttpResult Live() => TypedResults.Text("Healthy");
+
+    /// <summary>Runs the readiness checks.</summary>
+    /// <param name="health">The health check service.</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    public static async Task<ContentHttpResult> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken);
+        return report.Status == HealthStatus.Healthy
+            ? TypedResults.Text("Healthy")
+            : TypedResults.Text("Unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 

@@ -31,6 +31,12 @@ internal static partial class JsonErrorMessages
             return (NullPath(message, path), "must not be null.");
         }
 
+        if (MissingRequired().Match(message) is { Success: true } missing)
+        {
+            var name = missing.Groups["name"].Value;
+            return (path == "$" ? name : $"{path}.{name}", "is required.");
+        }
+
         if (message.StartsWith(FiniteDoubleConverter.OutOfRange, StringComparison.Ordinal))
         {
             return (path, "must be a finite number (at most ±1.7976931348623157E+308).");
@@ -91,6 +97,9 @@ internal static partial class JsonErrorMessages
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped")]
     private static partial Regex UnmappedMember();
+
+    [GeneratedRegex(@"missing required properties including: '(?<name>[^']+)'")]
+    private static partial Regex MissingRequired();
 
     [GeneratedRegex(@"[Dd]uplicate .*?'(?<name>[^']*)'")]
     private static partial Regex DuplicateProperty();

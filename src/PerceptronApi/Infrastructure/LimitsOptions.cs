@@ -27,6 +27,13 @@ internal sealed class LimitsOptions
     [Range(1, 20)]
     public int MaxTruthTableWidth { get; set; } = 12;
 
+    /// <summary>
+    /// The most work in one prediction: rows × the network's weights and biases (default 10 000 000). It bounds the CPU
+    /// time and the size of the answer, which shows every hidden output of every row.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPredictionWork { get; set; } = 10_000_000;
+
     /// <summary>The most layers in a network (default 8).</summary>
     [Range(1, 1_000)]
     public int MaxLayers { get; set; } = 8;

@@ -56,7 +56,8 @@ internal static class LoggingSetup
 internal static class RequestLogLevel
 {
     public static LogEventLevel For(HttpContext context, double elapsedMilliseconds, Exception? exception) =>
-        exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+        exception is not null || context.Response.StatusCode == StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+        : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Warning // 503: a full queue, shutting down
         : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
         : LogEventLevel.Information;
 }

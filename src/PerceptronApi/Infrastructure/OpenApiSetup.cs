@@ -41,6 +41,10 @@ internal static class OpenApiSetup
             options.IncludeXmlComments(typeof(OpenApiSetup).Assembly);
             options.IncludeXmlComments(typeof(Activation).Assembly);
             options.SupportNonNullableReferenceTypes();
+
+            // A null "result" or "error" is described as a nullable reference, as clients generated from it need.
+            options.UseAllOfToExtendReferenceSchemas();
+            options.SchemaFilter<OpenResponseSchemaFilter>();
             options.OperationFilter<RequestExamplesOperationFilter>();
         });
         return services;
@@ -64,5 +68,29 @@ internal static class OpenApiSetup
         // "/" sends a browser to the interactive pages.
         app.MapGet("/", () => TypedResults.Redirect(settings.Enabled ? "/swagger" : "/health/ready")).ExcludeFromDescription();
         return app;
+    }
+}
+
+/// <summary>
+/// Requests refuse unknown fields (a typo must not fall back to a default), so their schemas say
+/// <c>additionalProperties: false</c>; responses may gain fields (the contract adds, never renames), so theirs do not.
+/// </summary>
+internal sealed class OpenResponseSchemaFilter : ISchemaFilter
+{
+    private static readonly HashSet<Type> RequestTypes =
+    [
+        typeof(Predictions.PredictRequest),
+        typeof(Predictions.PredictInputsRequest),
+        typeof(Training.TrainingJobRequest),
+        typeof(Models.UnitDto),
+    ];
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is OpenApiSchema concrete && !RequestTypes.Contains(context.Type))
+        {
+            concrete.AdditionalPropertiesAllowed = true;
+            concrete.AdditionalProperties = null;
+        }
     }
 }

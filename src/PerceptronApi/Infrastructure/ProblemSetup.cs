@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace PerceptronApi.Infrastructure;
 
@@ -12,10 +13,17 @@ internal static class ProblemSetup
             var http = context.HttpContext;
             context.ProblemDetails.Instance ??= http.Request.Path;
 
-            // Responses that carry no body of their own (routing misses, a wrong content type) get a detail that says
-            // what to do instead of only a status.
+            // Responses that carry no body of their own (routing misses, a wrong content type, a body cut off by the
+            // server's size limit) get a detail that says what to do instead of only a status; a validation problem's
+            // detail is its first error.
+            context.ProblemDetails.Detail ??= context.ProblemDetails switch
+            {
+                HttpValidationProblemDetails { Errors.Count: > 0 } validation => Summarize(validation.Errors),
+                _ => null,
+            };
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
+                StatusCodes.Status413PayloadTooLarge => BadRequestExceptionHandler.TooLarge(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value).Detail,
                 StatusCodes.Status404NotFound => $"No route matches {http.Request.Method} {http.Request.Path}. The routes are listed at /swagger.",
                 StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}. The routes are listed at /swagger.",
                 StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {http.Request.ContentType ?? "no Content-Type"}).",
@@ -27,5 +35,12 @@ internal static class ProblemSetup
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
+    }
+
+    private static string Summarize(IDictionary<string, string[]> errors)
+    {
+        var (field, messages) = errors.First();
+        var first = field == "$" ? $"The body {messages[0]}" : $"\"{field}\" {messages[0]}";
+        return errors.Count == 1 ? first : $"{first} (and {errors.Count - 1} more: see \"errors\")";
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Models;
@@ -6,7 +7,9 @@ namespace PerceptronApi.Models;
 /// <summary>One perceptron: the bias <c>w0</c> (weight of the constant input x0 = 1) and the weights w1..wn.</summary>
 /// <param name="Bias">The bias w0.</param>
 /// <param name="Weights">The weights w1..wn, one per input.</param>
-public sealed record UnitDto(double Bias, IReadOnlyList<double> Weights)
+public sealed record UnitDto(
+    [property: JsonRequired] double Bias,
+    [property: JsonRequired] IReadOnlyList<double> Weights)
 {
     /// <summary>The JSON form of a core unit.</summary>
     public static UnitDto From(Perceptron unit) => new(unit.Bias, unit.Weights);

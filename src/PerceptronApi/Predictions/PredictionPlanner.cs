@@ -41,6 +41,13 @@ internal static class PredictionPlanner
             return null;
         }
 
+        var work = (long)inputs.Rows * network.Layers.Sum(layer => layer.Sum(unit => unit.InputWidth + 1L));
+        if (work > limits.MaxPredictionWork)
+        {
+            errors["inputs"] = [$"{inputs.Rows} rows × {work / inputs.Rows} weights and biases = {work} exceeds the limit of {limits.MaxPredictionWork} (Limits:MaxPredictionWork). Send fewer rows or a smaller network."];
+            return null;
+        }
+
         var expected = BuildExpected(network, inputs.Rows, request, errors);
         return errors.Count == 0 ? new PredictionPlan(network, inputs, expected) : null;
     }

@@ -1,25 +1,44 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using nietras.SeparatedValues;
 
 namespace PerceptronApi.Training;
 
 /// <summary>
 /// Reads training samples from CSV: one sample a row, the label in the last column, an optional header row (a first
-/// row that is not all numbers). Errors name the line and column, 1-based, as an editor shows them.
+/// row in which no cell is a number). Errors name the line and column, 1-based, as an editor shows them.
 /// </summary>
-internal static class CsvTrainingData
+internal static partial class CsvTrainingData
 {
     /// <summary>At most this many cell errors are reported, so a huge bad file gives a short answer.</summary>
     private const int MaxErrors = 10;
 
-    public sealed record Parsed(List<IReadOnlyList<double>> Inputs, List<double> Labels);
+    /// <summary>The samples, their labels, and the line each sample came from.</summary>
+    public sealed record Parsed(List<IReadOnlyList<double>> Inputs, List<double> Labels, List<int> Lines)
+    {
+        /// <summary>
+        /// Rewrites errors the training checks reported by sample index (<c>labels[3]</c>, <c>inputs[3]</c>) to the CSV
+        /// line and column they came from.
+        /// </summary>
+        public Dictionary<string, string[]> ToCsvKeys(Dictionary<string, string[]> errors) =>
+            errors.ToDictionary(
+                error => SampleKey().Match(error.Key) is { Success: true } match && int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture) is var i && i < Lines.Count
+                    ? match.Groups["field"].Value == "labels"
+                        ? $"line {Lines[i]}, column {Inputs[i].Count + 1}"
+                        : $"line {Lines[i]}"
+                    : error.Key,
+                error => error.Value);
+    }
 
     public static Parsed? TryParse(string text, int maxSamples, Dictionary<string, string[]> errors)
     {
         var inputs = new List<IReadOnlyList<double>>();
         var labels = new List<double>();
+        var lines = new List<int>();
         var width = -1;
         var errorCount = 0;
+        var first = true;
+        var nextLine = 1;
         using var reader = Sep.New(',').Reader(options => options with
         {
             HasHeader = false,
@@ -30,28 +49,38 @@ internal static class CsvTrainingData
 
         foreach (var row in reader)
         {
-            var line = row.LineNumberFrom;
+            // Sep reports the first row as starting on line 2; each row starts where the one before ended.
+            var line = nextLine;
+            nextLine = row.LineNumberToExcl;
             if (row.ColCount == 1 && row[0].Span.IsEmpty)
             {
                 continue; // a blank line
             }
 
-            var values = new double[row.ColCount];
-            var numeric = true;
+            var cells = new string[row.ColCount];
+            var numbers = 0;
             for (var c = 0; c < row.ColCount; c++)
             {
-                numeric &= double.TryParse(row[c].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]) && double.IsFinite(values[c]);
+                cells[c] = row[c].ToString();
+                numbers += double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? 1 : 0;
             }
 
-            if (!numeric && inputs.Count == 0 && width < 0)
+            if (first)
             {
-                width = row.ColCount; // the header row fixes the width, its names are only for people
-                continue;
+                first = false;
+                if (numbers == 0 && row.ColCount > 1)
+                {
+                    width = row.ColCount; // a header: it fixes the width, its names are for people
+                    continue;
+                }
             }
 
             if (row.ColCount < 2)
             {
-                Add(errors, ref errorCount, $"line {line}", "needs at least two columns: the features, then the label.");
+                var separator = cells[0].FirstOrDefault(ch => ch is ';' or '\t' or '|');
+                Add(errors, ref errorCount, $"line {line}", separator == default
+                    ? "needs at least two columns: the features, then the label."
+                    : $"has one column: separate the values with commas (found '{(separator == '\t' ? "\\t" : separator)}').");
                 continue;
             }
 
@@ -62,15 +91,16 @@ internal static class CsvTrainingData
             }
 
             width = row.ColCount;
+            var values = new double[row.ColCount];
             for (var c = 0; c < row.ColCount; c++)
             {
-                if (!double.IsFinite(values[c]))
+                if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]))
                 {
-                    Add(errors, ref errorCount, $"line {line}, column {c + 1}", $"must be a finite number (got \"{row[c].ToString()}\").");
+                    Add(errors, ref errorCount, $"line {line}, column {c + 1}", $"must be a number (got \"{cells[c]}\").");
                 }
-                else if (!double.TryParse(row[c].Span, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                else if (!double.IsFinite(values[c]))
                 {
-                    Add(errors, ref errorCount, $"line {line}, column {c + 1}", $"must be a number (got \"{row[c].ToString()}\").");
+                    Add(errors, ref errorCount, $"line {line}, column {c + 1}", $"must be a finite number (got \"{cells[c]}\").");
                 }
             }
 
@@ -82,6 +112,7 @@ internal static class CsvTrainingData
 
             inputs.Add(values[..^1]);
             labels.Add(values[^1]);
+            lines.Add(line);
         }
 
         if (errors.Count == 0 && inputs.Count == 0)
@@ -89,7 +120,7 @@ internal static class CsvTrainingData
             errors["body"] = ["has no samples: send one sample a row, the label last."];
         }
 
-        return errors.Count == 0 ? new Parsed(inputs, labels) : null;
+        return errors.Count == 0 ? new Parsed(inputs, labels, lines) : null;
     }
 
     private static void Add(Dictionary<string, string[]> errors, ref int count, string key, string message)
@@ -99,4 +130,7 @@ internal static class CsvTrainingData
             errors[key] = [message];
         }
     }
+
+    [GeneratedRegex(@"^(?<field>labels|inputs)\[(?<index>\d+)\]")]
+    private static partial Regex SampleKey();
 }

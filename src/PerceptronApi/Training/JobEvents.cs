@@ -32,7 +32,8 @@ internal static class JobEvents
                 yield return new SseItem<string>(JsonSerializer.Serialize(record, json), "epoch") { EventId = record.Epoch.ToString() };
             }
 
-            next += snapshot.Records.Count;
+            // From where the job actually read, so a cursor past the end cannot run away.
+            next = snapshot.Start + snapshot.Records.Count;
             if (snapshot.Records.Count > 0)
             {
                 continue;
@@ -45,8 +46,22 @@ internal static class JobEvents
                 yield break;
             }
 
-            var waited = await Task.WhenAny(snapshot.Changed, Task.Delay(heartbeat, cancellationToken));
-            if (waited != snapshot.Changed && !cancellationToken.IsCancellationRequested)
+            bool changed;
+            try
+            {
+                await snapshot.Changed.WaitAsync(heartbeat, cancellationToken);
+                changed = true;
+            }
+            catch (TimeoutException)
+            {
+                changed = false;
+            }
+            catch (OperationCanceledException)
+            {
+                yield break; // the client went away
+            }
+
+            if (!changed)
             {
                 // The SSE formatter has no comment lines, and it has flushed every item it was given: a comment
                 // written between items cannot interleave with one.

@@ -5,23 +5,21 @@ internal static class JobResponses
 {
     public static JobResponse From(TrainingJob job, bool includeHistory)
     {
-        // One snapshot, so status, history and progress agree with each other.
-        var snapshot = job.Read(0, includeHistory ? int.MaxValue : 0);
-        var last = includeHistory ? (snapshot.Records.Count > 0 ? snapshot.Records[^1] : null) : job.Last;
-        var result = job.Result is { } r
+        var view = job.Observe(includeHistory);
+        var result = view.Result is { } r
             ? new JobResult(r.Model.Bias, r.Model.Weights, r.Converged, r.StopReason, r.Epochs, r.Errors, r.Accuracy, r.Loss)
             : null;
         return new JobResponse(
             job.Id,
-            job.Status,
+            view.Status,
             job.CreatedAt.UtcDateTime,
-            job.StartedAt?.UtcDateTime,
-            job.FinishedAt?.UtcDateTime,
+            view.StartedAt?.UtcDateTime,
+            view.FinishedAt?.UtcDateTime,
             job.Parameters,
-            new JobProgress(last?.Epoch ?? 0, job.Parameters.MaxEpochs),
+            new JobProgress(view.LastEpoch, job.Parameters.MaxEpochs),
             result,
-            includeHistory ? snapshot.Records : null,
-            job.Error,
-            job.StatusReason);
+            view.History,
+            view.Error,
+            view.StatusReason);
     }
 }

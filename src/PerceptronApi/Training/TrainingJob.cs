@@ -19,6 +19,7 @@ internal sealed class TrainingJob
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EpochRecord[] _history = new EpochRecord[16];
     private int _count;
+    private int _leftQueue;
 
     public TrainingJob(long sequence, DateTimeOffset createdAt, JobParameters parameters, TrainingSet data, TrainingOptions options)
     {
@@ -67,10 +68,22 @@ internal sealed class TrainingJob
 
     /// <summary>A consistent view: records from a cursor, whether that is all there will ever be, and a signal for more.</summary>
     /// <param name="Records">The records from the cursor (at most the requested count).</param>
+    /// <param name="Start">Where the records start: the cursor, or the end of the history when the cursor is past it.</param>
     /// <param name="Total">How many records the job has.</param>
     /// <param name="Complete">The job is finished and no record after these exists.</param>
     /// <param name="Changed">Completes when a record is appended or the job finishes.</param>
-    public sealed record Snapshot(IReadOnlyList<EpochRecord> Records, int Total, bool Complete, Task Changed);
+    public sealed record Snapshot(IReadOnlyList<EpochRecord> Records, int Start, int Total, bool Complete, Task Changed);
+
+    /// <summary>Everything a response shows, taken at one instant so status, result and history agree.</summary>
+    public sealed record View(
+        JobStatus Status,
+        DateTimeOffset? StartedAt,
+        DateTimeOffset? FinishedAt,
+        TrainingResult? Result,
+        ProblemDetails? Error,
+        string? StatusReason,
+        int LastEpoch,
+        IReadOnlyList<EpochRecord>? History);
 
     public Snapshot Read(int from, int max)
     {
@@ -80,21 +93,31 @@ internal sealed class TrainingJob
             var length = Math.Min(max, _count - start);
             var records = new EpochRecord[length];
             Array.Copy(_history, start, records, 0, length);
-            return new Snapshot(records, _count, IsFinished && start + length == _count, _changed.Task);
+            return new Snapshot(records, start, _count, IsFinished && start + length == _count, _changed.Task);
         }
     }
 
-    /// <summary>The last record, if any.</summary>
-    public EpochRecord? Last
+    public View Observe(bool includeHistory)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _count == 0 ? null : _history[_count - 1];
-            }
+            return new View(
+                Status,
+                StartedAt,
+                FinishedAt,
+                Result,
+                Error,
+                StatusReason,
+                _count == 0 ? 0 : _history[_count - 1].Epoch,
+                includeHistory ? _history[.._count] : null);
         }
     }
+
+    /// <summary>
+    /// True exactly once: when the job first leaves the queue, whether a worker took it or it was canceled while it
+    /// waited. The queue counts its slots by this.
+    /// </summary>
+    public bool TryLeaveQueue() => Interlocked.Exchange(ref _leftQueue, 1) == 0;
 
     /// <summary>Moves a queued job to running; false when it was canceled while it waited.</summary>
     public bool TryStart(DateTimeOffset now)
@@ -133,53 +156,79 @@ internal sealed class TrainingJob
 
     public void Fail(ProblemDetails error, DateTimeOffset now) => Finish(JobStatus.Failed, now, error: error, reason: error.Detail);
 
-    /// <summary>Asks the job to stop. A queued job is canceled at once; a running one when the trainer sees the token.</summary>
-    /// <returns>False when the job had already finished.</returns>
-    public bool RequestCancel(string reason, DateTimeOffset now)
+    /// <summary>
+    /// Asks the job to stop. A queued job is canceled at once, in the same step, so no worker can start it after;
+    /// a running one stops when the trainer sees the token.
+    /// </summary>
+    /// <returns>The status the job had when asked, or null when it had already finished.</returns>
+    public JobStatus? RequestCancel(string reason, DateTimeOffset now)
     {
-        bool wasQueued;
+        JobStatus status;
         lock (_gate)
         {
             if (IsFinished)
             {
-                return false;
+                return null;
             }
 
+            status = Status;
             StatusReason = reason;
-            wasQueued = Status == JobStatus.Queued;
+            if (status == JobStatus.Queued)
+            {
+                FinishLocked(JobStatus.Canceled, now, null, null, reason);
+            }
         }
 
         _cancellation.Cancel();
-        if (wasQueued)
+        if (status == JobStatus.Queued)
         {
-            Finish(JobStatus.Canceled, now, reason: reason);
+            Signal();
+            _finished.TrySetResult();
         }
 
-        return true;
+        return status;
     }
 
     /// <summary>Ends a running job as canceled (the trainer stopped on the token).</summary>
-    public void Cancel(DateTimeOffset now, string fallbackReason) => Finish(JobStatus.Canceled, now, reason: StatusReason ?? fallbackReason);
+    public void Cancel(DateTimeOffset now, string fallbackReason)
+    {
+        string reason;
+        lock (_gate)
+        {
+            reason = StatusReason ?? fallbackReason;
+        }
+
+        Finish(JobStatus.Canceled, now, reason: reason);
+    }
 
     private void Finish(JobStatus status, DateTimeOffset now, TrainingResult? result = null, ProblemDetails? error = null, string? reason = null)
     {
         lock (_gate)
         {
-            if (IsFinished)
+            if (!FinishLocked(status, now, result, error, reason))
             {
                 return;
             }
-
-            Status = status;
-            FinishedAt = now;
-            Result = result;
-            Error = error;
-            StatusReason = status == JobStatus.Succeeded ? null : reason;
-            Data = null;
         }
 
         Signal();
         _finished.TrySetResult();
+    }
+
+    private bool FinishLocked(JobStatus status, DateTimeOffset now, TrainingResult? result, ProblemDetails? error, string? reason)
+    {
+        if (IsFinished)
+        {
+            return false;
+        }
+
+        Status = status;
+        FinishedAt = now;
+        Result = result;
+        Error = error;
+        StatusReason = status == JobStatus.Succeeded ? null : reason;
+        Data = null;
+        return true;
     }
 
     private void Signal()

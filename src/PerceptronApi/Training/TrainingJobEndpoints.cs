@@ -111,7 +111,12 @@ internal static class TrainingJobEndpoints
             .WithSummary("Predict with a job's trained model")
             .WithDescription("The same answer as POST /api/v1/predict, with the trained bias, weights and activation. 409 while the job has no result.")
             .Accepts<PredictInputsRequest>(isOptional: true, "application/json")
+            .WithRequestExamples(
+                new RequestExample("truth-table", "No inputs: every binary row (a gate's truth table)", new PredictInputsRequest()),
+                new RequestExample("check", "The trained NOR model against NOR", new PredictInputsRequest { Target = "NOR" }))
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -135,7 +140,7 @@ internal static class TrainingJobEndpoints
     {
         var limits = options.Value;
         var errors = new Dictionary<string, string[]>();
-        var request = await ReadRequestAsync(context.Request, query, json.Value.SerializerOptions, limits, errors, cancellationToken);
+        var (request, csv) = await ReadRequestAsync(context.Request, query, json.Value.SerializerOptions, limits, errors, cancellationToken);
         if (request is null)
         {
             return errors.Count > 0
@@ -146,7 +151,7 @@ internal static class TrainingJobEndpoints
         var plan = TrainingRequestPlanner.TryPlan(request, limits, errors);
         if (plan is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(csv?.ToCsvKeys(errors) ?? errors);
         }
 
         var (job, refusal) = queue.Submit(plan);
@@ -202,11 +207,13 @@ internal static class TrainingJobEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var jobs = store.List(wanted, before, size);
-        var next = jobs.Count == size
-            ? $"{Route}?{(wanted is null ? "" : $"status={ModelName(wanted.Value)}&")}limit={size}&cursor={jobs[^1].Sequence}"
+        // One more than the page, to know whether a next page exists.
+        var jobs = store.List(wanted, before, size + 1);
+        var page = jobs.Take(size).ToList();
+        var next = jobs.Count > size
+            ? $"{Route}?{(wanted is null ? "" : $"status={ModelName(wanted.Value)}&")}limit={size}&cursor={page[^1].Sequence}"
             : null;
-        return TypedResults.Ok(new Page<JobResponse>([.. jobs.Select(job => JobResponses.From(job, includeHistory: false))], next));
+        return TypedResults.Ok(new Page<JobResponse>([.. page.Select(job => JobResponses.From(job, includeHistory: false))], next));
     }
 
     /// <summary>One job, with its history unless <c>history=false</c>.</summary>
@@ -257,9 +264,11 @@ internal static class TrainingJobEndpoints
         }
 
         var snapshot = job.Read(start, size);
-        var end = Math.Min(start, snapshot.Total) + snapshot.Records.Count;
-        var next = end < snapshot.Total || !snapshot.Complete && !job.IsFinished
-            ? $"{Route}/{id}/history?from={end}&limit={size}"
+        var end = snapshot.Start + snapshot.Records.Count;
+
+        // More records exist, or will once the running job records them (never a cursor before the one asked for).
+        var next = end < snapshot.Total || !job.IsFinished
+            ? $"{Route}/{id}/history?from={Math.Max(end, start)}&limit={size}"
             : null;
         return TypedResults.Ok(new Page<Core.Training.EpochRecord>(snapshot.Records, next));
     }
@@ -270,57 +279,55 @@ internal static class TrainingJobEndpoints
     /// <param name="store">The job store.</param>
     /// <param name="options">The training limits (heartbeat interval).</param>
     /// <param name="json">The contract's JSON settings.</param>
-    /// <param name="lifetime">Streams end when the service stops.</param>
     public static Results<ServerSentEventsResult<string>, ValidationProblem, ProblemHttpResult> StreamTrainingJobEvents(
         string id,
         HttpContext context,
         IJobStore store,
         IOptions<TrainingJobOptions> options,
-        IOptions<JsonOptions> json,
-        IHostApplicationLifetime lifetime)
+        IOptions<JsonOptions> json)
     {
-        var from = 0;
-        if (context.Request.Headers["Last-Event-ID"] is [{ } lastEventId])
-        {
-            if (!int.TryParse(lastEventId, out var last) || last < 0)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["Last-Event-ID"] = [$"must be the id (epoch) of an event received before (got \"{lastEventId}\")."],
-                });
-            }
-
-            from = last + 1;
-        }
-
         if (store.Find(id) is not { } job)
         {
             return NotFound(id);
         }
 
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        context.Response.RegisterForDispose(stop);
-        var events = JobEvents.Stream(job, from, context.Response, json.Value.SerializerOptions, options.Value.HeartbeatInterval, stop.Token);
+        var from = 0;
+        if (context.Request.Headers["Last-Event-ID"] is { Count: > 0 } values)
+        {
+            // A reconnecting client sends the id of the last event it received: resume after it.
+            var lastEventId = values[^1];
+            if (!long.TryParse(lastEventId, out var last) || last < 0)
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["Last-Event-ID"] = [$"must be the id (epoch) of an event received before (got \"{lastEventId}\")."] },
+                    detail: "The Last-Event-ID header is not an epoch.");
+            }
+
+            from = (int)Math.Min(last + 1, int.MaxValue);
+        }
+
+        // Not tied to the host's stopping: on shutdown the jobs are canceled, and each stream ends after its final event.
+        var events = JobEvents.Stream(job, from, context.Response, json.Value.SerializerOptions, options.Value.HeartbeatInterval, context.RequestAborted);
         return TypedResults.ServerSentEvents(events);
     }
 
     /// <summary>Cancels a queued or running job.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="store">The job store.</param>
-    /// <param name="time">The clock.</param>
-    public static Results<Accepted<JobResponse>, ProblemHttpResult> CancelTrainingJob(string id, IJobStore store, TimeProvider time)
+    /// <param name="queue">The job queue, which cancels.</param>
+    public static Results<Accepted<JobResponse>, ProblemHttpResult> CancelTrainingJob(string id, IJobStore store, TrainingJobQueue queue)
     {
         if (store.Find(id) is not { } job)
         {
             return NotFound(id);
         }
 
-        if (!job.RequestCancel("Canceled by request.", time.GetUtcNow()))
+        if (queue.Cancel(job, "Canceled by request.") is null)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Job already finished",
-                detail: $"Training job {id} has already {job.Status.ToString().ToLowerInvariant()}; only queued or running jobs can be canceled.");
+                detail: $"Training job {id} has already finished ({job.Status.ToString().ToLowerInvariant()}); only queued or running jobs can be canceled.");
         }
 
         return TypedResults.Accepted($"{Route}/{id}", JobResponses.From(job, includeHistory: false));
@@ -329,15 +336,15 @@ internal static class TrainingJobEndpoints
     /// <summary>Deletes a job, canceling it first when it has not finished.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="store">The job store.</param>
-    /// <param name="time">The clock.</param>
-    public static Results<NoContent, ProblemHttpResult> DeleteTrainingJob(string id, IJobStore store, TimeProvider time)
+    /// <param name="queue">The job queue, which cancels.</param>
+    public static Results<NoContent, ProblemHttpResult> DeleteTrainingJob(string id, IJobStore store, TrainingJobQueue queue)
     {
         if (store.Find(id) is not { } job)
         {
             return NotFound(id);
         }
 
-        job.RequestCancel("Deleted.", time.GetUtcNow());
+        queue.Cancel(job, "Deleted.");
         store.Remove(id);
         return TypedResults.NoContent();
     }
@@ -370,7 +377,7 @@ internal static class TrainingJobEndpoints
         return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
     }
 
-    private static async Task<TrainingJobRequest?> ReadRequestAsync(
+    private static async Task<(TrainingJobRequest? Request, CsvTrainingData.Parsed? Csv)> ReadRequestAsync(
         HttpRequest http,
         TrainingJobQuery query,
         JsonSerializerOptions json,
@@ -379,12 +386,13 @@ internal static class TrainingJobEndpoints
         CancellationToken cancellationToken)
     {
         TrainingJobRequest? request;
+        CsvTrainingData.Parsed? csv = null;
         if (http.HasJsonContentType())
         {
-            if (!query.IsEmpty)
+            if (http.Query.Count > 0)
             {
-                errors["query"] = ["Hyper-parameters go in the JSON body; query parameters are read only with a text/csv body."];
-                return null;
+                errors[http.Query.Keys.First()] = ["is a query parameter: with a JSON body the hyper-parameters go in the body (query parameters are read only with a text/csv body)."];
+                return (null, null);
             }
 
             try
@@ -395,33 +403,43 @@ internal static class TrainingJobEndpoints
             {
                 var (field, message) = JsonErrorMessages.Describe(exception);
                 errors[field] = [message];
-                return null;
+                return (null, null);
             }
 
             if (request is null)
             {
                 errors["$"] = ["must be a JSON object: see /swagger for the fields and examples."];
-                return null;
+                return (null, null);
             }
         }
         else if (MediaTypeHeaderValue.TryParse(http.ContentType, out var mediaType) && mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
+            foreach (var key in http.Query.Keys.Where(key => !TrainingJobQuery.Names.Contains(key)))
+            {
+                errors[key] = [$"is not a parameter of this request. Known: {string.Join(", ", TrainingJobQuery.Names)}."];
+            }
+
+            if (errors.Count > 0)
+            {
+                return (null, null);
+            }
+
             using var reader = new StreamReader(http.Body);
-            var csv = CsvTrainingData.TryParse(await reader.ReadToEndAsync(cancellationToken), limits.MaxSamples, errors);
+            csv = CsvTrainingData.TryParse(await reader.ReadToEndAsync(cancellationToken), limits.MaxSamples, errors);
             if (csv is null)
             {
-                return null;
+                return (null, null);
             }
 
             request = query.ToRequest(csv, errors);
             if (errors.Count > 0)
             {
-                return null;
+                return (null, null);
             }
         }
         else
         {
-            return null;
+            return (null, null);
         }
 
         var results = new List<ValidationResult>();
@@ -435,10 +453,10 @@ internal static class TrainingJobEndpoints
                 }
             }
 
-            return null;
+            return (null, null);
         }
 
-        return request;
+        return (request, csv);
     }
 
     /// <summary>The wait asked for with <c>Prefer: wait=N</c>, cut to the limit; null when none was asked.</summary>
@@ -448,8 +466,10 @@ internal static class TrainingJobEndpoints
         {
             foreach (var preference in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts is ["wait", var value] && int.TryParse(value.Trim('"'), out var seconds) && seconds >= 0)
+                // RFC 7240: tokens are case-insensitive and a preference may carry parameters after ';'.
+                var parts = preference.Split(';', 2)[0].Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts is [var name, var value] && name.Equals("wait", StringComparison.OrdinalIgnoreCase)
+                    && int.TryParse(value.Trim('"'), out var seconds) && seconds >= 0)
                 {
                     return TimeSpan.FromSeconds(Math.Min(seconds, limits.MaxWaitSeconds));
                 }

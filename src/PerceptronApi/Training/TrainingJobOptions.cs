@@ -34,6 +34,14 @@ internal sealed class TrainingJobOptions : IValidatableObject
     [Range(2, long.MaxValue)]
     public long MaxHistoryValues { get; set; } = 2_000_000;
 
+    /// <summary>
+    /// The longest a job may train (default 10 minutes); past it the job fails with a problem naming this limit.
+    /// <see cref="MaxWork"/> counts one pass over the samples per epoch; the pocket algorithm judges every sample after
+    /// each update and can cost up to samples times more, which this bounds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
+    public TimeSpan MaxJobDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Jobs waiting for a worker; when the queue is full a new job gets 503 (default 64).</summary>
     [Range(1, 100_000)]
     public int MaxQueuedJobs { get; set; } = 64;

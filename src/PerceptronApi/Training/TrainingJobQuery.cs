@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Reflection;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using PerceptronApi.Core.Model;
@@ -57,7 +59,11 @@ public sealed record TrainingJobQuery
     [FromQuery(Name = "tolerance")]
     public string? Tolerance { get; init; }
 
-    internal bool IsEmpty => this == new TrainingJobQuery();
+    /// <summary>The query parameter names this record reads.</summary>
+    internal static FrozenSet<string> Names { get; } = typeof(TrainingJobQuery).GetProperties()
+        .Select(property => property.GetCustomAttribute<FromQueryAttribute>()?.Name)
+        .OfType<string>()
+        .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The request these parameters and the CSV samples make; errors are keyed by the parameter's name.</summary>
     internal TrainingJobRequest ToRequest(CsvTrainingData.Parsed data, Dictionary<string, string[]> errors)
@@ -100,7 +106,7 @@ internal static class QueryValues
 {
     public static double? Number(string name, string? text, Dictionary<string, string[]> errors)
     {
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
@@ -116,7 +122,7 @@ internal static class QueryValues
 
     public static int? Integer(string name, string? text, Dictionary<string, string[]> errors)
     {
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
@@ -126,13 +132,13 @@ internal static class QueryValues
             return value;
         }
 
-        errors[name] = [$"must be an integer (got \"{text}\")."];
+        errors[name] = [$"must be an integer between {int.MinValue} and {int.MaxValue} (got \"{text}\")."];
         return null;
     }
 
     public static bool? Boolean(string name, string? text, Dictionary<string, string[]> errors)
     {
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
@@ -149,7 +155,7 @@ internal static class QueryValues
     public static TEnum? Enum<TEnum>(string name, string? text, Dictionary<string, string[]> errors)
         where TEnum : struct, Enum
     {
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }

@@ -110,7 +110,11 @@ internal static class TrainingRequestPlanner
             errors["inputs[0]"] = [$"has {features} features; the limit is {limits.MaxFeatures} (Training:MaxFeatures)."];
         }
 
-        if (maxEpochs > limits.MaxEpochs)
+        if (maxEpochs < 1)
+        {
+            errors["maxEpochs"] = [$"must be between 1 and {limits.MaxEpochs} (Training:MaxEpochs); got {maxEpochs}."];
+        }
+        else if (maxEpochs > limits.MaxEpochs)
         {
             errors["maxEpochs"] = [$"is {maxEpochs}; the limit is {limits.MaxEpochs} (Training:MaxEpochs)."];
         }

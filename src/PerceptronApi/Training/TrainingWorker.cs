@@ -7,20 +7,23 @@ namespace PerceptronApi.Training;
 
 /// <summary>
 /// The worker pool: <see cref="TrainingJobOptions.Workers"/> loops take jobs from the queue and train them, appending
-/// each epoch record to the job as the trainer produces it. On shutdown every running job is canceled and every
-/// queued one ends canceled too, so no job is left without a final status.
+/// each epoch record to the job as the trainer produces it. When the host begins to stop, the queue closes and every
+/// queued and running job is canceled with the reason, so each ends in a final status and its event streams send their
+/// final event before the server drains its requests.
 /// </summary>
 internal sealed partial class TrainingWorker(
     TrainingJobQueue queue,
     IJobStore store,
     IOptions<TrainingJobOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
     private const string ShutdownReason = "The service shut down before the job finished.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopping = lifetime.ApplicationStopping.Register(CancelEverything);
         var workers = Enumerable.Range(0, options.Value.Workers)
             .Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))
             .Append(SweepAsync(stoppingToken));
@@ -29,16 +32,16 @@ internal sealed partial class TrainingWorker(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        queue.Complete();
+        CancelEverything();
         await base.StopAsync(cancellationToken);
+    }
 
-        // Whatever is still queued or (after a timed-out stop) running ends canceled, with the reason.
+    private void CancelEverything()
+    {
+        queue.Complete();
         foreach (var job in store.Active())
         {
-            if (job.RequestCancel(ShutdownReason, time.GetUtcNow()))
-            {
-                LogCanceled(logger, job.Id, ShutdownReason);
-            }
+            queue.Cancel(job, ShutdownReason);
         }
     }
 
@@ -48,54 +51,61 @@ internal sealed partial class TrainingWorker(
         {
             await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
             {
-                Run(job, stoppingToken);
+                if (queue.TryTake(job))
+                {
+                    Run(job, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown: StopAsync settles the jobs left in the queue.
+            // Shutdown: the jobs left in the queue were canceled by CancelEverything.
         }
     }
 
     private void Run(TrainingJob job, CancellationToken stoppingToken)
     {
-        if (job.Data is not { } data || !job.TryStart(time.GetUtcNow()))
-        {
-            return; // canceled while it waited
-        }
-
+        var data = job.Data!;
+        var limits = options.Value;
         LogStarted(logger, job.Id);
         var watch = Stopwatch.StartNew();
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, stoppingToken);
+        using var deadline = new CancellationTokenSource(limits.MaxJobDuration, time);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, stoppingToken, deadline.Token);
         try
         {
             var result = Trainer.Train(data, job.Options, job.Append, cancellation.Token);
-            if (result.StopReason == StopReason.Canceled)
+            if (result.StopReason != StopReason.Canceled)
+            {
+                job.Succeed(result, time.GetUtcNow());
+                LogSucceeded(logger, job.Id, result.Epochs, result.Converged, result.StopReason, result.Errors, watch.Elapsed.TotalMilliseconds);
+            }
+            else if (deadline.IsCancellationRequested && !job.CancellationToken.IsCancellationRequested)
+            {
+                Fail(job, StatusCodes.Status422UnprocessableEntity, "Training took too long", $"The job trained for longer than {limits.MaxJobDuration} (Training:MaxJobDuration) and was stopped after epoch {result.Epochs}. Use fewer samples or epochs.");
+            }
+            else
             {
                 var reason = stoppingToken.IsCancellationRequested ? ShutdownReason : "Canceled by request.";
                 job.Cancel(time.GetUtcNow(), reason);
-                LogCanceled(logger, job.Id, job.StatusReason ?? reason);
-                return;
+                LogCanceled(logger, job.Id, reason);
             }
-
-            job.Succeed(result, time.GetUtcNow());
-            LogSucceeded(logger, job.Id, result.Epochs, result.Converged, result.StopReason, result.Errors, watch.Elapsed.TotalMilliseconds);
         }
         catch (TrainingDivergedException diverged)
         {
-            Fail(job, "Training diverged", diverged.Message);
+            Fail(job, StatusCodes.Status422UnprocessableEntity, "Training diverged", diverged.Message);
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Requests are validated before they are queued; reaching here is a defect, reported without internals.
+            // Requests are validated before they are queued, so this is a defect: the job reports it without internals,
+            // and the worker goes on with the next job.
             LogCrashed(logger, exception, job.Id);
-            Fail(job, "Training failed", "The trainer stopped with an internal error; the error is logged with the job id.");
+            Fail(job, StatusCodes.Status500InternalServerError, "Training failed", "The trainer stopped with an internal error; it is logged with the job id.");
         }
     }
 
-    private void Fail(TrainingJob job, string title, string detail)
+    private void Fail(TrainingJob job, int status, string title, string detail)
     {
-        job.Fail(new ProblemDetails { Type = "about:blank", Title = title, Status = StatusCodes.Status422UnprocessableEntity, Detail = detail }, time.GetUtcNow());
+        job.Fail(new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail }, time.GetUtcNow());
         LogFailed(logger, job.Id, detail);
     }
 

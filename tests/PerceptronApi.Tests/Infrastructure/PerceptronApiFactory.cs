@@ -18,8 +18,15 @@ public class PerceptronApiFactory : WebApplicationFactory<Program>
     {
     }
 
-    protected PerceptronApiFactory(Dictionary<string, string?> settings)
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="kestrel">Serve on a real loopback port (for what only the real server does) instead of in memory.</param>
+    protected internal PerceptronApiFactory(Dictionary<string, string?> settings, bool kestrel = false)
     {
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+
         _settings = new Dictionary<string, string?>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
@@ -59,6 +66,7 @@ public static class HttpTestExtensions
         var problem = JsonNode.Parse(body)!;
         Assert.Equal((int)status, problem["status"]!.GetValue<int>());
         Assert.False(string.IsNullOrEmpty(problem["title"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(problem["detail"]?.GetValue<string>()), $"No detail in {body}");
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", body, StringComparison.Ordinal);
         return problem;

@@ -58,7 +58,8 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         { """{ "layers": [[{ "bias": 0, "weights": [1, 1] }, { "bias": 0, "weights": [1] }], [{ "bias": 0, "weights": [1, 1] }]] }""", "layers[0][1].weights", "has 1 weights; it needs 2" },
         { """{ "layers": [[{ "bias": 0, "weights": [1, 1] }], [{ "bias": 0, "weights": [1, 1] }]] }""", "layers[1][0].weights", "one per unit of layers[0]" },
         { """{ "layers": [[{ "bias": 0, "weights": [1] }, { "bias": 0, "weights": [1] }]] }""", "layers[0]", "The last layer must be a single output unit; it has 2." },
-        { """{ "layers": [[{ "bias": 0 }]] }""", "layers[0][0].weights", "must" },
+        { """{ "layers": [[{ "bias": 0 }]] }""", "layers[0][0].weights", "is required." },
+        { """{ "layers": [[{ "weights": [1] }]] }""", "layers[0][0].bias", "is required." },
         // Limits, each named with its setting and value.
         { """{ "bias": 0, "weights": [1, 1, 1, 1, 1] }""", "weights", "has 5 weights; the limit is 4 (Limits:MaxInputWidth)." },
         { """{ "bias": 0, "weights": [1, 1, 1, 1] }""", "inputs", "up to 3 inputs (Limits:MaxTruthTableWidth)." },
@@ -135,5 +136,25 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         var response = await _client.PostJsonTextAsync("/api/v1/predict", """{ "gate": "AND" }""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+public class PredictionWorkLimitTests() : IClassFixture<PredictionWorkLimitTests.Factory>
+{
+    public sealed class Factory() : PerceptronApiFactory(new() { ["Limits:MaxPredictionWork"] = "30" });
+
+    [Fact]
+    public async Task ANetworkTooLargeForItsRows_Returns400NamingTheLimit()
+    {
+        using var factory = new Factory();
+        var client = factory.CreateClient();
+
+        // 4 rows × (3 + 3 + 3 weights and biases) = 36 > 30.
+        var response = await client.PostJsonTextAsync("/api/v1/predict", """
+            { "layers": [[{ "bias": 0, "weights": [1, 1] }, { "bias": 0, "weights": [1, 1] }], [{ "bias": 0, "weights": [1, 1] }]] }
+            """);
+
+        var problem = await response.AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
+        Assert.Equal(["4 rows × 9 weights and biases = 36 exceeds the limit of 30 (Limits:MaxPredictionWork). Send fewer rows or a smaller network."], problem.ErrorsFor("inputs"));
     }
 }

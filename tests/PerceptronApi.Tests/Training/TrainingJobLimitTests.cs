@@ -31,7 +31,10 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         { """{ "gate": "NOR", "learningRate": 0 }""", "learningRate", "greater than 0" },
         { """{ "gate": "NOR", "learningRate": -0.1 }""", "learningRate", "greater than 0" },
         { """{ "gate": "NOR", "learningRate": "0.1" }""", "learningRate", "must be a number." },
-        { """{ "gate": "NOR", "maxEpochs": 0 }""", "maxEpochs", "must be between 1" },
+        { """{ "gate": "NOR", "maxEpochs": 0 }""", "maxEpochs", "must be between 1 and 500 (Training:MaxEpochs); got 0." },
+        { """{ "gate": "NOR", "maxEpochs": 99999999999 }""", "maxEpochs", "must be an integer." },
+        { """{ "layers": [[{ "bias": 0, "weights": [1] }]] }""", "layers", "is not a field of this request." },
+        { """{ "gate": "NOR", "initialWeights": { "weights": [1, 1] } }""", "initialWeights.bias", "is required." },
         { """{ "gate": "NOR", "maxEpochs": 1.5 }""", "maxEpochs", "must be an integer." },
         { """{ "gate": "NOR", "activation": "sigmoid" }""", "activation", "prediction only" },
         { """{ "gate": "NOR", "tolerance": 0.01 }""", "tolerance", "adaline" },
@@ -71,7 +74,13 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         { "", "0,0,1\n0,1,0\n0,0,1\n0,1,0\n0,0,1\n0,1,0\n0,0,1\n", "body", "the limit is 6 (Training:MaxSamples)." },
         { "algorithm=magic", "0,0,1\n", "algorithm", "must be one of \"perceptron\", \"pocket\", \"averaged\", \"adaline\" (got \"magic\")." },
         { "initialWeights.bias=0.5", "0,0,1\n", "initialWeights.weights", "is required with the other initialWeights parameter." },
-        { "", "0,0,2\n", "labels[0]", "0 or 1" },
+        { "", "0,0,2\n", "line 1, column 3", "must be 0 or 1 for the step activation (got 2)." },
+        { "", "x,y,label\n\n0,0,1\n0,1,0\n1,0,5\n", "line 5, column 3", "(got 5)" },
+        { "", "NaN,0,1\n0,1,0\n", "line 1, column 1", "must be a finite number (got \"NaN\")." },
+        { "", "0,Infinity,1\n", "line 1, column 2", "must be a finite number" },
+        { "", "7\n0,0,1\n", "line 1", "needs at least two columns" },
+        { "", "0;0;1\n", "line 1", "separate the values with commas (found ';')." },
+        { "algoritm=pocket", "0,0,1\n", "algoritm", "is not a parameter of this request." },
     };
 
     [Theory]
@@ -92,7 +101,7 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         var response = await _client.PostJsonTextAsync($"{TrainingJobClient.Route}?learningRate=0.5", """{ "gate": "NOR" }""");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("text/csv", problem.ErrorsFor("query")[0], StringComparison.Ordinal);
+        Assert.Contains("text/csv", problem.ErrorsFor("learningRate")[0], StringComparison.Ordinal);
     }
 
     [Fact]

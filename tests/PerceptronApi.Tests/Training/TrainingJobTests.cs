@@ -334,7 +334,7 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
         var response = await _client.PostAsync($"{TrainingJobClient.Route}/{job["id"]}/cancel", null);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.Contains("has already succeeded", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("has already finished (succeeded)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,10 @@ internal sealed class SampleBlocks
     private readonly double _threshold;
     private readonly double _positive;
 
+    // max over the rows of |x_ij|, per column j: bounds Σ|wj·xj| for every row at once (see DecisionMargin).
+    private readonly double[] _columnMax;
+    private readonly double _marginFactor;
+
     internal SampleBlocks(Matrix inputs, ReadOnlySpan<double> labels, double threshold, double positive)
     {
         _inputs = inputs;
@@ -53,6 +57,19 @@ internal sealed class SampleBlocks
         }
 
         Fill();
+
+        _columnMax = new double[Columns];
+        var data = inputs.Data;
+        for (var i = 0; i < Rows; i++)
+        {
+            var row = data.Slice(i * Columns, Columns);
+            for (var j = 0; j < row.Length; j++)
+            {
+                _columnMax[j] = Math.Max(_columnMax[j], Math.Abs(row[j]));
+            }
+        }
+
+        _marginFactor = 4.0 * (Columns + 2) * UnitRoundoff;
     }
 
     /// <summary>The number of samples <c>M</c>.</summary>
@@ -107,6 +124,81 @@ internal sealed class SampleBlocks
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // Exact decisions without the serial chain.
+    //
+    // While an epoch trains, the perceptron rules need only each sample's DECISION z >= θ, not z's bits. The contract's
+    // z is the serial chain ((w0 + w1·x1) + w2·x2) + ... : n dependent rounded adds, the latency every update waits on.
+    // The search below evaluates z in a faster order instead (products rounded, then summed in several independent
+    // partial sums, combined at the end) and proves, per row, that the faster order decides the same way:
+    //
+    //   Let t0 = w0, tj = wj·xj (exact), s = Σ tj, S = Σ |tj|. With unit roundoff u = 2^-53 and γk = k·u/(1 − k·u),
+    //   ANY evaluation order of s in binary64 — each product rounded, then the n + 1 terms added in any
+    //   parenthesisation — has at most n + 1 roundings on each term's path, so (Higham, Accuracy and Stability of
+    //   Numerical Algorithms, §3.1, the dot-product bound with one term not a product)
+    //       |fl_any(s) − s| ≤ γ(n+1)·S + n·η,    η = 2^-1075 (the absolute error of a product that underflows;
+    //                                              additions of subnormals are exact).
+    //   Hence for the contract's order z_c and our order z_f:   |z_c − z_f| ≤ 2·γ(n+1)·S + 2n·η.
+    //   We compare d = fl(z_f − θ) (|d| ≤ (1 + u)·|z_f − θ|, sign and zero exact) against a margin
+    //       B = fl(4·(n + 2)·u · fl(S*)) + 2^-1000,   S* = |w0| + Σ |wj|·max_i |x_ij|  ≥  S for every row,
+    //   where fl(S*) ≥ S*·(1 − γ(2n+1)) − n·η. For any n below 2^40, B ≥ (1 + u)·(2·γ(n+1)·S + 2n·η) with room to spare
+    //   (4(n+2) against 2(n+1)·(1 + O(n·u)), and 2^-1000 against every η term). So |d| > B implies
+    //   |z_f − θ| > |z_c − z_f|: z_c lies strictly on the same side of θ as z_f and both decide alike.
+    //   Overflow would void the model, so the margin is only used while S* ≤ 2^1000 (then no product and no partial
+    //   sum, in any order, can overflow); otherwise B = +∞ and every row takes the exact path.
+    //
+    // A row with |d| ≤ B (rare: z within ~1e-14·S* of θ; e.g. the tutorial's NAND reaching z = 0.5 exactly) is decided
+    // again from z in the contract's order, so every decision — and with it every update — is the contract's, bit
+    // for bit. Everything that is reported (loss, errors) is still computed from the exact z (Evaluate, Gradient).
+    // ---------------------------------------------------------------------------------------------------------------
+
+    [ThreadStatic]
+    private static long t_exactDecisions;
+
+    /// <summary>
+    /// How many decisions this thread has taken from <c>z</c> in the contract's order because the fast order could not
+    /// prove them (for tests: the fallback path is taken where it must be).
+    /// </summary>
+    internal static long ExactDecisions => t_exactDecisions;
+
+    /// <summary>2^-53, the unit roundoff of binary64.</summary>
+    private const double UnitRoundoff = 1.1102230246251565E-16;
+
+    /// <summary>2^-1000: the absolute slack covering products that underflow.</summary>
+    private const double MarginSlack = 9.332636185032189E-302;
+
+    /// <summary>2^1000: above this bound on Σ|tj| the margin is not used (no overflow can happen below it).</summary>
+    private const double MarginLimit = 1.0715086071862673E+301;
+
+    /// <summary>
+    /// The margin <c>B</c> above which a row's fast-order <c>|z − θ|</c> proves its contract-order decision (see above);
+    /// <see cref="double.PositiveInfinity"/> when the weights are too large for the proof.
+    /// </summary>
+    internal double DecisionMargin(double bias, ReadOnlySpan<double> weights)
+    {
+        // Four independent sums: this runs beside the net inputs, off the update's critical path.
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(_columnMax);
+        var n = Columns;
+        double s0 = Math.Abs(bias), s1 = 0, s2 = 0, s3 = 0;
+        var j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            s0 += Math.Abs(Unsafe.Add(ref w, j)) * Unsafe.Add(ref c, j);
+            s1 += Math.Abs(Unsafe.Add(ref w, j + 1)) * Unsafe.Add(ref c, j + 1);
+            s2 += Math.Abs(Unsafe.Add(ref w, j + 2)) * Unsafe.Add(ref c, j + 2);
+            s3 += Math.Abs(Unsafe.Add(ref w, j + 3)) * Unsafe.Add(ref c, j + 3);
+        }
+
+        for (; j < n; j++)
+        {
+            s0 += Math.Abs(Unsafe.Add(ref w, j)) * Unsafe.Add(ref c, j);
+        }
+
+        var sum = (s0 + s1) + (s2 + s3);
+        return sum <= MarginLimit ? (_marginFactor * sum) + MarginSlack : double.PositiveInfinity;
+    }
+
     /// <summary>
     /// The first position in [<paramref name="start"/>, <paramref name="end"/>) whose sample the weights misclassify,
     /// or <paramref name="end"/> when there is none.
@@ -118,19 +210,32 @@ internal sealed class SampleBlocks
             return end;
         }
 
+        var margin = DecisionMargin(bias, weights);
+        if (double.IsPositiveInfinity(margin))
+        {
+            return FindMistakeExactly(start, end, bias, weights);
+        }
+
         // Right after an update the next mistake is often near, and its net input waits on the new weights: a short
-        // first step (two blocks, half the work of a group) finds it sooner; then whole groups stream on.
+        // first step (two blocks) finds it sooner; then whole groups stream on.
         var block = start / Lanes;
         var first = block * Lanes;
-        NetInputs(block, bias, weights, out var a0, out var a1);
-        var mistakes = Mistakes(block, a0) | (Mistakes(block + 1, a1) << Lanes);
-        mistakes &= uint.MaxValue << (start - first);
+        FastNetInputs(block, bias, weights, out var a0, out var a1);
+        var window = uint.MaxValue << (start - first);
         var available = end - first;
         if (available < 2 * Lanes)
         {
-            mistakes &= (1u << available) - 1;
+            window &= (1u << available) - 1;
         }
 
+        var mistakes = Mistakes(block, a0) | (Mistakes(block + 1, a1) << Lanes);
+        var uncertain = (Uncertain(a0, margin) | (Uncertain(a1, margin) << Lanes)) & window;
+        if (uncertain != 0)
+        {
+            mistakes = Resolve(first, uncertain, mistakes, bias, weights);
+        }
+
+        mistakes &= window;
         if (mistakes != 0)
         {
             return first + BitOperations.TrailingZeroCount(mistakes);
@@ -139,9 +244,42 @@ internal sealed class SampleBlocks
         for (var position = first + (2 * Lanes); position < end; position += GroupRows)
         {
             block = position / Lanes;
-            NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
+            FastNetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
             mistakes = Mistakes(block, z0, z1, z2, z3);
+            uncertain = Uncertain(z0, margin) | (Uncertain(z1, margin) << Lanes) | (Uncertain(z2, margin) << (2 * Lanes)) | (Uncertain(z3, margin) << (3 * Lanes));
             available = end - position;
+            window = available < GroupRows ? (1u << available) - 1 : uint.MaxValue;
+            uncertain &= window;
+            if (uncertain != 0)
+            {
+                mistakes = Resolve(position, uncertain, mistakes, bias, weights);
+            }
+
+            mistakes &= window;
+            if (mistakes != 0)
+            {
+                return position + BitOperations.TrailingZeroCount(mistakes);
+            }
+        }
+
+        return end;
+    }
+
+    /// <summary><see cref="FindMistake"/> with every net input in the contract's order (the weights are too large for the margin).</summary>
+    private int FindMistakeExactly(int start, int end, double bias, ReadOnlySpan<double> weights)
+    {
+        var first = start / Lanes * Lanes;
+        for (var position = first; position < end; position += GroupRows)
+        {
+            var block = position / Lanes;
+            NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
+            var mistakes = Mistakes(block, z0, z1, z2, z3);
+            if (position < start)
+            {
+                mistakes &= uint.MaxValue << (start - position);
+            }
+
+            var available = end - position;
             if (available < GroupRows)
             {
                 mistakes &= (1u << available) - 1;
@@ -154,6 +292,136 @@ internal sealed class SampleBlocks
         }
 
         return end;
+    }
+
+    /// <summary>
+    /// Decides again, from <c>z</c> in the contract's order, the rows <c>first + i</c> for each bit <c>i</c> of
+    /// <paramref name="uncertain"/>, and returns <paramref name="mistakes"/> with their bits set or cleared accordingly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint Resolve(int first, uint uncertain, uint mistakes, double bias, ReadOnlySpan<double> weights)
+    {
+        t_exactDecisions += BitOperations.PopCount(uncertain);
+        while (uncertain != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(uncertain);
+            uncertain &= uncertain - 1;
+            var position = first + i;
+            var wrong = position < Rows && (ExactNetInput(position, bias, weights) >= _threshold) != (_y[position] == _positive);
+            mistakes = wrong ? mistakes | (1u << i) : mistakes & ~(1u << i);
+        }
+
+        return mistakes;
+    }
+
+    /// <summary><c>z</c> of the sample at <paramref name="position"/>, in the contract's order (the definition itself).</summary>
+    internal double ExactNetInput(int position, double bias, ReadOnlySpan<double> weights)
+    {
+        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        var z = bias;
+        for (var j = 0; j < weights.Length; j++)
+        {
+            z += weights[j] * x[j * Lanes];
+        }
+
+        return z;
+    }
+
+    /// <summary>Bit <c>i</c> set when lane <c>i</c>'s fast-order <c>|z − θ|</c> does not exceed the margin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Uncertain(Vector256<double> z, double margin) =>
+        Vector256.LessThanOrEqual(Vector256.Abs(z - Vector256.Create(_threshold)), Vector256.Create(margin)).ExtractMostSignificantBits();
+
+    /// <summary>
+    /// The net inputs of blocks <paramref name="block"/> and <paramref name="block"/> + 1 in a fast order (four partial
+    /// sums per row): only for decisions proved by the margin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FastNetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1)
+    {
+        var n = Columns;
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        var stride = (nuint)(n * Lanes);
+        var a0 = Vector256.Create(bias);
+        var a1 = a0;
+        Vector256<double> b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
+        var j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            var o = (nuint)(j * Lanes);
+            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
+            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
+            var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
+            var w3 = Vector256.Create(Unsafe.Add(ref w, j + 3));
+            a0 += w0 * Vector256.LoadUnsafe(ref x, o);
+            a1 += w0 * Vector256.LoadUnsafe(ref x, o + stride);
+            b0 += w1 * Vector256.LoadUnsafe(ref x, o + Lanes);
+            b1 += w1 * Vector256.LoadUnsafe(ref x, o + stride + Lanes);
+            c0 += w2 * Vector256.LoadUnsafe(ref x, o + (2 * Lanes));
+            c1 += w2 * Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes));
+            d0 += w3 * Vector256.LoadUnsafe(ref x, o + (3 * Lanes));
+            d1 += w3 * Vector256.LoadUnsafe(ref x, o + stride + (3 * Lanes));
+        }
+
+        for (; j < n; j++)
+        {
+            var o = (nuint)(j * Lanes);
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            a0 += wj * Vector256.LoadUnsafe(ref x, o);
+            a1 += wj * Vector256.LoadUnsafe(ref x, o + stride);
+        }
+
+        z0 = (a0 + b0) + (c0 + d0);
+        z1 = (a1 + b1) + (c1 + d1);
+    }
+
+    /// <summary>
+    /// The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3 in a fast order
+    /// (two partial sums per row): only for decisions proved by the margin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FastNetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1, out Vector256<double> z2, out Vector256<double> z3)
+    {
+        var n = Columns;
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        var stride = (nuint)(n * Lanes);
+        var a0 = Vector256.Create(bias);
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
+        var j = 0;
+        for (; j + 2 <= n; j += 2)
+        {
+            var o = (nuint)(j * Lanes);
+            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
+            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
+            a0 += w0 * Vector256.LoadUnsafe(ref x, o);
+            a1 += w0 * Vector256.LoadUnsafe(ref x, o + stride);
+            a2 += w0 * Vector256.LoadUnsafe(ref x, o + (2 * stride));
+            a3 += w0 * Vector256.LoadUnsafe(ref x, o + (3 * stride));
+            b0 += w1 * Vector256.LoadUnsafe(ref x, o + Lanes);
+            b1 += w1 * Vector256.LoadUnsafe(ref x, o + stride + Lanes);
+            b2 += w1 * Vector256.LoadUnsafe(ref x, o + (2 * stride) + Lanes);
+            b3 += w1 * Vector256.LoadUnsafe(ref x, o + (3 * stride) + Lanes);
+        }
+
+        if (j < n)
+        {
+            var o = (nuint)(j * Lanes);
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            a0 += wj * Vector256.LoadUnsafe(ref x, o);
+            a1 += wj * Vector256.LoadUnsafe(ref x, o + stride);
+            a2 += wj * Vector256.LoadUnsafe(ref x, o + (2 * stride));
+            a3 += wj * Vector256.LoadUnsafe(ref x, o + (3 * stride));
+        }
+
+        z0 = a0 + b0;
+        z1 = a1 + b1;
+        z2 = a2 + b2;
+        z3 = a3 + b3;
     }
 
     /// <summary>
@@ -293,25 +561,6 @@ internal sealed class SampleBlocks
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
         var labels = Vector256.LoadUnsafe(ref y, (nuint)(block * Lanes));
         return (Vector256.GreaterThanOrEqual(z, Vector256.Create(_threshold)) ^ Vector256.Equals(labels, Vector256.Create(_positive))).ExtractMostSignificantBits();
-    }
-
-    /// <summary>The net inputs of the 8 rows of blocks <paramref name="block"/> and <paramref name="block"/> + 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void NetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1)
-    {
-        var n = Columns;
-        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
-        ref var second = ref Unsafe.Add(ref x, n * Lanes);
-        ref var w = ref MemoryMarshal.GetReference(weights);
-        z0 = z1 = Vector256.Create(bias);
-        for (var j = 0; j < n; j++)
-        {
-            var wj = Vector256.Create(Unsafe.Add(ref w, j));
-            z0 += wj * Vector256.LoadUnsafe(ref x);
-            z1 += wj * Vector256.LoadUnsafe(ref second);
-            x = ref Unsafe.Add(ref x, Lanes);
-            second = ref Unsafe.Add(ref second, Lanes);
-        }
     }
 
     /// <summary>The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3.</summary>

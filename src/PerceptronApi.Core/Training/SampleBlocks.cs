@@ -27,9 +27,9 @@ internal sealed class SampleBlocks
 
     private readonly Matrix _inputs;
     private readonly double[] _givenLabels;
-    private readonly double[] _x;
-    private readonly double[] _y;
-    private readonly int[] _order;
+    private double[] _x;
+    private double[] _y;
+    private int[]? _order;
     private readonly double _threshold;
     private readonly double _positive;
 
@@ -38,9 +38,15 @@ internal sealed class SampleBlocks
     private readonly double _marginFactor;
 
     internal SampleBlocks(Matrix inputs, ReadOnlySpan<double> labels, double threshold, double positive)
+        : this(inputs, labels.ToArray(), threshold, positive)
+    {
+    }
+
+    /// <summary>The samples and their labels (<paramref name="labels"/> is kept, not copied: it must not change).</summary>
+    internal SampleBlocks(Matrix inputs, double[] labels, double threshold, double positive)
     {
         _inputs = inputs;
-        _givenLabels = labels.ToArray();
+        _givenLabels = labels;
         Rows = inputs.Rows;
         Columns = inputs.Columns;
         _threshold = threshold;
@@ -48,28 +54,27 @@ internal sealed class SampleBlocks
 
         // GroupBlocks - 1 blocks of zero padding let a group start at any block and still read in bounds.
         var blocks = ((Rows + Lanes - 1) / Lanes) + GroupBlocks - 1;
-        _x = new double[blocks * Columns * Lanes];
-        _y = new double[blocks * Lanes];
-        _order = new int[Rows];
-        for (var i = 0; i < _order.Length; i++)
-        {
-            _order[i] = i;
-        }
+        _x = BufferCache.Rent(blocks * Columns * Lanes);
+        _y = BufferCache.Rent(blocks * Lanes);
 
-        Fill();
-
+        // Zero the padding: the lanes after the last row and the blocks after it (they are read, never counted).
+        var lastBlock = Rows / Lanes;
+        _x.AsSpan(lastBlock * Columns * Lanes).Clear();
+        _y.AsSpan(Rows).Clear();
         _columnMax = new double[Columns];
-        var data = inputs.Data;
-        for (var i = 0; i < Rows; i++)
-        {
-            var row = data.Slice(i * Columns, Columns);
-            for (var j = 0; j < row.Length; j++)
-            {
-                _columnMax[j] = Math.Max(_columnMax[j], Math.Abs(row[j]));
-            }
-        }
-
+        Fill(measure: true);
         _marginFactor = 4.0 * (Columns + 2) * UnitRoundoff;
+    }
+
+    /// <summary>Hands the copy's arrays back for a later run; this instance must not be used afterwards.</summary>
+    internal void Release()
+    {
+        var x = _x;
+        var y = _y;
+        _x = [];
+        _y = [];
+        BufferCache.Return(x);
+        BufferCache.Return(y);
     }
 
     /// <summary>The number of samples <c>M</c>.</summary>
@@ -101,26 +106,57 @@ internal sealed class SampleBlocks
     /// <summary>Visits the samples from now on in the order <paramref name="order"/> (a permutation of the row indexes).</summary>
     internal void Reorder(ReadOnlySpan<int> order)
     {
+        _order ??= new int[Rows];
         order.CopyTo(_order);
         InGivenOrder = false;
-        Fill();
+        Fill(measure: false);
     }
 
-    private void Fill()
+    /// <summary>
+    /// Copies the samples in the current order into the blocked layout (and, when <paramref name="measure"/>, finds
+    /// each column's largest magnitude on the way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Fill(bool measure)
     {
-        var data = _inputs.Data;
         var n = Columns;
+        ref var data = ref MemoryMarshal.GetReference(_inputs.Data);
+        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
+        ref var labels = ref MemoryMarshal.GetArrayDataReference(_givenLabels);
+        var order = _order;
         for (var position = 0; position < Rows; position++)
         {
-            var source = data.Slice(_order[position] * n, n);
-            var block = _x.AsSpan((position / Lanes) * n * Lanes, n * Lanes);
-            var lane = position % Lanes;
+            var row = order is null ? position : order[position];
+            ref var source = ref Unsafe.Add(ref data, (nint)row * n);
+            ref var target = ref Unsafe.Add(ref x, ((nint)(position / Lanes) * n * Lanes) + (position % Lanes));
             for (var j = 0; j < n; j++)
             {
-                block[(j * Lanes) + lane] = source[j];
+                Unsafe.Add(ref target, j * Lanes) = Unsafe.Add(ref source, j);
             }
 
-            _y[position] = _givenLabels[_order[position]];
+            Unsafe.Add(ref y, position) = Unsafe.Add(ref labels, row);
+        }
+
+        if (measure)
+        {
+            // Block by block, every column's lanes at once (the padding is zero and changes no maximum).
+            var blocks = (Rows + Lanes - 1) / Lanes;
+            var maxima = new double[n * Lanes];
+            ref var m = ref MemoryMarshal.GetArrayDataReference(maxima);
+            for (var b = 0; b < blocks; b++)
+            {
+                ref var block = ref Unsafe.Add(ref x, (nint)b * n * Lanes);
+                for (var j = 0; j < n * Lanes; j += Lanes)
+                {
+                    Vector256.Max(Vector256.LoadUnsafe(ref m, (nuint)j), Vector256.Abs(Vector256.LoadUnsafe(ref block, (nuint)j))).StoreUnsafe(ref m, (nuint)j);
+                }
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                _columnMax[j] = Math.Max(Math.Max(maxima[j * Lanes], maxima[(j * Lanes) + 1]), Math.Max(maxima[(j * Lanes) + 2], maxima[(j * Lanes) + 3]));
+            }
         }
     }
 
@@ -203,6 +239,7 @@ internal sealed class SampleBlocks
     /// The first position in [<paramref name="start"/>, <paramref name="end"/>) whose sample the weights misclassify,
     /// or <paramref name="end"/> when there is none.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int FindMistake(int start, int end, double bias, ReadOnlySpan<double> weights)
     {
         if (start >= end)
@@ -428,6 +465,7 @@ internal sealed class SampleBlocks
     /// Misclassified samples under the weights, counting no further than <paramref name="stopAt"/> (the count is then
     /// at least <paramref name="stopAt"/>, which is all the pocket needs to know).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int CountErrors(double bias, ReadOnlySpan<double> weights, int stopAt)
     {
         var errors = 0;
@@ -444,6 +482,7 @@ internal sealed class SampleBlocks
     /// <summary>
     /// Misclassified samples and <c>Σ (z − y)²</c> (added in the current order, not yet divided) under the weights.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int Errors, double SquaredErrorSum) Evaluate(double bias, ReadOnlySpan<double> weights)
     {
         var errors = 0;
@@ -477,6 +516,7 @@ internal sealed class SampleBlocks
     /// One pass for ADALINE under the weights: the errors, <c>Σ (z − y)²</c>, and the gradient sums
     /// <c>Σ (z − y)</c> and <c>Σ (z − y)·xj</c>, each added sample after sample in the current order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int Errors, double SquaredErrorSum, double BiasGradientSum) Gradient(double bias, ReadOnlySpan<double> weights, Span<double> weightGradientSums)
     {
         var n = Columns;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -56,7 +57,7 @@ internal sealed class TrainingEngine
         (_negative, _positive) = Activation.Labels;
         _m = data.Samples;
         _n = data.Features;
-        _samples = new SampleBlocks(data.Inputs, data.Labels.AsSpan(), Activation.Threshold!.Value, _positive);
+        _samples = new SampleBlocks(data.Inputs, ImmutableCollectionsMarshal.AsArray(data.Labels)!, Activation.Threshold!.Value, _positive);
         _inputs = data.Inputs;
         _labels = data.Labels;
 
@@ -160,6 +161,19 @@ internal sealed class TrainingEngine
         _last = record;
         return record;
     }
+
+    /// <summary>Hands the engine's large scratch arrays back for later runs; the engine must not be used afterwards.</summary>
+    internal void Release()
+    {
+        if (!Released)
+        {
+            Released = true;
+            _samples.Release();
+        }
+    }
+
+    /// <summary>Whether <see cref="Release"/> has run.</summary>
+    internal bool Released { get; private set; }
 
     /// <summary>The result after the last record (<paramref name="reason"/> may be <see cref="Training.StopReason.Canceled"/>).</summary>
     internal TrainingResult Finish(StopReason reason)

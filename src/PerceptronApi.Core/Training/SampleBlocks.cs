@@ -16,6 +16,19 @@ namespace PerceptronApi.Core.Training;
 /// </summary>
 internal sealed class SampleBlocks
 {
+    /// <summary>A judgement in progress: rows before <see cref="Next"/> are judged.</summary>
+    internal struct Judgement
+    {
+        /// <summary>The first row not judged yet (a multiple of <see cref="GroupRows"/>).</summary>
+        internal int Next;
+
+        /// <summary>Misclassified rows so far.</summary>
+        internal int Errors;
+
+        /// <summary><c>Σ (z − y)²</c> so far, in the current order.</summary>
+        internal double SquaredErrorSum;
+    }
+
     /// <summary>Rows per block (one <see cref="Vector256{T}"/> of doubles).</summary>
     internal const int Lanes = 4;
 
@@ -482,14 +495,28 @@ internal sealed class SampleBlocks
     /// <summary>
     /// Misclassified samples and <c>Σ (z − y)²</c> (added in the current order, not yet divided) under the weights.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int Errors, double SquaredErrorSum) Evaluate(double bias, ReadOnlySpan<double> weights)
     {
-        var errors = 0;
-        var sum = 0.0;
+        var judgement = default(Judgement);
+        Judge(ref judgement, Rows, bias, weights);
+        return (judgement.Errors, judgement.SquaredErrorSum);
+    }
+
+    /// <summary>
+    /// Continues <paramref name="judgement"/> (errors and <c>Σ (z − y)²</c> under fixed weights, in the current order)
+    /// over whole groups up to at least <paramref name="limit"/> (at most all rows). Called a little at a time, it lets a
+    /// judgement run just ahead of a training pass over the same rows: one trip through memory serves both, and its
+    /// independent work fills the gaps while the training waits on its chain of updates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Judge(ref Judgement judgement, int limit, double bias, ReadOnlySpan<double> weights)
+    {
+        limit = Math.Min(limit, Rows);
+        var first = judgement.Next;
+        var errors = judgement.Errors;
+        var sum = judgement.SquaredErrorSum;
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
-        Span<double> squares = stackalloc double[GroupRows];
-        for (var first = 0; first < Rows; first += GroupRows)
+        for (; first < limit; first += GroupRows)
         {
             var block = first / Lanes;
             NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
@@ -498,18 +525,45 @@ internal sealed class SampleBlocks
             var d1 = z1 - Vector256.LoadUnsafe(ref y, (nuint)(first + Lanes));
             var d2 = z2 - Vector256.LoadUnsafe(ref y, (nuint)(first + (2 * Lanes)));
             var d3 = z3 - Vector256.LoadUnsafe(ref y, (nuint)(first + (3 * Lanes)));
-            (d0 * d0).CopyTo(squares);
-            (d1 * d1).CopyTo(squares[Lanes..]);
-            (d2 * d2).CopyTo(squares[(2 * Lanes)..]);
-            (d3 * d3).CopyTo(squares[(3 * Lanes)..]);
-            var count = Math.Min(GroupRows, Rows - first);
-            for (var i = 0; i < count; i++)
+            if (Rows - first >= GroupRows)
             {
-                sum += squares[i];
+                sum = AddInOrder(AddInOrder(AddInOrder(AddInOrder(sum, d0 * d0), d1 * d1), d2 * d2), d3 * d3);
+            }
+            else
+            {
+                sum = AddInOrder(sum, d0 * d0, d1 * d1, d2 * d2, d3 * d3, Rows - first);
             }
         }
 
-        return (errors, sum);
+        judgement = new Judgement { Next = first, Errors = errors, SquaredErrorSum = sum };
+    }
+
+    /// <summary><paramref name="sum"/> + v0 + v1 + v2 + v3, one rounded add after another.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double AddInOrder(double sum, Vector256<double> v)
+    {
+        var low = v.GetLower();
+        var high = v.GetUpper();
+        sum += low.ToScalar();
+        sum += low.GetElement(1);
+        sum += high.ToScalar();
+        return sum + high.GetElement(1);
+    }
+
+    /// <summary>The first <paramref name="count"/> (&lt; 16) lanes of the four vectors added to <paramref name="sum"/> in order.</summary>
+    private static double AddInOrder(double sum, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3, int count)
+    {
+        Span<double> values = stackalloc double[GroupRows];
+        v0.CopyTo(values);
+        v1.CopyTo(values[Lanes..]);
+        v2.CopyTo(values[(2 * Lanes)..]);
+        v3.CopyTo(values[(3 * Lanes)..]);
+        for (var i = 0; i < count; i++)
+        {
+            sum += values[i];
+        }
+
+        return sum;
     }
 
     /// <summary>

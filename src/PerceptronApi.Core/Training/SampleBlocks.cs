@@ -106,10 +106,11 @@ internal sealed class SampleBlocks
     /// </summary>
     internal void AddScaledRow(int position, double delta, Span<double> weights)
     {
-        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), ((nint)(position / Lanes) * Columns * Lanes) + (position % Lanes));
+        ref var w = ref MemoryMarshal.GetReference(weights);
         for (var j = 0; j < weights.Length; j++)
         {
-            weights[j] += delta * x[j * Lanes];
+            Unsafe.Add(ref w, j) += delta * Unsafe.Add(ref x, j * Lanes);
         }
     }
 

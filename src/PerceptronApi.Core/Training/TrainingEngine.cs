@@ -277,6 +277,7 @@ internal sealed class TrainingEngine
         var judgedWeights = judged?.Weights ?? [];
         var updates = 0;
         var position = 0;
+        var pendingSteps = 0;
         var checkpoint = CancellationCheckInterval;
         while (position < _m)
         {
@@ -297,24 +298,24 @@ internal sealed class TrainingEngine
 
             var end = Math.Min(_m, checkpoint);
             var mistake = _samples.FindMistake(position, end, _bias, weights);
-            if (averaged)
-            {
-                AddToSums(mistake - position);
-            }
-
             if (mistake == end)
             {
+                pendingSteps += mistake - position;
                 position = end;
                 continue;
             }
 
-            Update(mistake);
-            updates++;
             if (averaged)
             {
-                AddToSums(1);
+                // The steps before the mistake add the weights as they are; its own step adds the updated weights, and
+                // so do the steps up to the next mistake: that one run is added with the next.
+                AddToSums(pendingSteps + (mistake - position));
+                pendingSteps = 1;
             }
-            else if (pocket && _pocketErrors > 0)
+
+            Update(mistake);
+            updates++;
+            if (pocket && _pocketErrors > 0)
             {
                 // Judge the new weights on the whole set; a tie keeps the earlier pocket (the ratchet).
                 var errors = _samples.CountErrors(_bias, weights, stopAt: _pocketErrors);
@@ -332,6 +333,11 @@ internal sealed class TrainingEngine
             }
 
             position = mistake + 1;
+        }
+
+        if (averaged)
+        {
+            AddToSums(pendingSteps);
         }
 
         if (judged is not null)
@@ -393,8 +399,10 @@ internal sealed class TrainingEngine
     /// <summary>Rosenblatt's rule at a misclassified position: <c>δ = η·(y − ŷ)</c>, <c>w0 += δ</c>, <c>wj += δ·xj</c>.</summary>
     private void Update(int position)
     {
+        // ŷ is the other label: negative + positive − y, exact for both label sets ({0, 1} and {−1, 1}), and without a
+        // branch on the label (which the predictor cannot guess).
         var y = _samples.Label(position);
-        var predicted = y == _positive ? _negative : _positive;
+        var predicted = (_negative + _positive) - y;
         var delta = _learningRate * (y - predicted);
         _bias += delta;
         _samples.AddScaledRow(position, delta, _weights.AsSpan(0, _n));

@@ -267,20 +267,21 @@ internal sealed class SampleBlocks
             return FindMistakeExactly(start, end, bias, weights);
         }
 
-        // Right after an update the next mistake is often near, and its net input waits on the new weights: a short
-        // first step (two blocks) finds it sooner; then whole groups stream on.
+        // The first step takes a whole group (16 rows from the block of start): with ~1 sample in 5 updating, the next
+        // mistake is almost always among them, so the branch on "found" is predictable; which row it is, is data (a
+        // trailing-zero count), not a branch the predictor would miss.
         var block = start / Lanes;
         var first = block * Lanes;
-        FastNetInputs(block, bias, weights, out var a0, out var a1);
+        FastNetInputs(block, bias, weights, out var a0, out var a1, out var a2, out var a3);
         var window = uint.MaxValue << (start - first);
         var available = end - first;
-        if (available < 2 * Lanes)
+        if (available < GroupRows)
         {
             window &= (1u << available) - 1;
         }
 
-        var mistakes = Mistakes(block, a0) | (Mistakes(block + 1, a1) << Lanes);
-        var uncertain = (Uncertain(a0, margin) | (Uncertain(a1, margin) << Lanes)) & window;
+        var mistakes = Mistakes(block, a0, a1, a2, a3);
+        var uncertain = (Uncertain(a0, margin) | (Uncertain(a1, margin) << Lanes) | (Uncertain(a2, margin) << (2 * Lanes)) | (Uncertain(a3, margin) << (3 * Lanes))) & window;
         if (uncertain != 0)
         {
             mistakes = Resolve(first, uncertain, mistakes, bias, weights);
@@ -292,7 +293,7 @@ internal sealed class SampleBlocks
             return first + BitOperations.TrailingZeroCount(mistakes);
         }
 
-        for (var position = first + (2 * Lanes); position < end; position += GroupRows)
+        for (var position = first + GroupRows; position < end; position += GroupRows)
         {
             block = position / Lanes;
             FastNetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
@@ -382,50 +383,6 @@ internal sealed class SampleBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint Uncertain(Vector256<double> z, double margin) =>
         Vector256.LessThanOrEqual(Vector256.Abs(z - Vector256.Create(_threshold)), Vector256.Create(margin)).ExtractMostSignificantBits();
-
-    /// <summary>
-    /// The net inputs of blocks <paramref name="block"/> and <paramref name="block"/> + 1 in a fast order (four partial
-    /// sums per row): only for decisions proved by the margin.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FastNetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1)
-    {
-        var n = Columns;
-        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
-        ref var w = ref MemoryMarshal.GetReference(weights);
-        var stride = (nuint)(n * Lanes);
-        var a0 = Vector256.Create(bias);
-        var a1 = a0;
-        Vector256<double> b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
-        var j = 0;
-        for (; j + 4 <= n; j += 4)
-        {
-            var o = (nuint)(j * Lanes);
-            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
-            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
-            var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
-            var w3 = Vector256.Create(Unsafe.Add(ref w, j + 3));
-            a0 += w0 * Vector256.LoadUnsafe(ref x, o);
-            a1 += w0 * Vector256.LoadUnsafe(ref x, o + stride);
-            b0 += w1 * Vector256.LoadUnsafe(ref x, o + Lanes);
-            b1 += w1 * Vector256.LoadUnsafe(ref x, o + stride + Lanes);
-            c0 += w2 * Vector256.LoadUnsafe(ref x, o + (2 * Lanes));
-            c1 += w2 * Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes));
-            d0 += w3 * Vector256.LoadUnsafe(ref x, o + (3 * Lanes));
-            d1 += w3 * Vector256.LoadUnsafe(ref x, o + stride + (3 * Lanes));
-        }
-
-        for (; j < n; j++)
-        {
-            var o = (nuint)(j * Lanes);
-            var wj = Vector256.Create(Unsafe.Add(ref w, j));
-            a0 += wj * Vector256.LoadUnsafe(ref x, o);
-            a1 += wj * Vector256.LoadUnsafe(ref x, o + stride);
-        }
-
-        z0 = (a0 + b0) + (c0 + d0);
-        z1 = (a1 + b1) + (c1 + d1);
-    }
 
     /// <summary>
     /// The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3 in a fast order

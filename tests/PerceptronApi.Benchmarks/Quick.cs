@@ -49,6 +49,13 @@ internal static class Quick
             var bestCpu = double.MaxValue;
             for (var rep = 0; rep < 7; rep++)
             {
+                if (Environment.GetEnvironmentVariable("QUICK_GC") is not null)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect();
+                }
+
                 var cpu = ThreadCpuMilliseconds();
                 var sw = Stopwatch.StartNew();
                 Trainer.Train(set, options);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PerceptronApi.Core.Model;
 
@@ -268,6 +269,7 @@ internal sealed class TrainingEngine
     /// One training pass of the perceptron rules over the current order. When <paramref name="judged"/> is given, its
     /// model is judged on the way into <paramref name="judgement"/>, a little ahead of the training position.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per job: no time to tier up
     private TrainedEpoch? TrainPass(TrainedEpoch? judged, ref SampleBlocks.Judgement judgement, CancellationToken cancellationToken)
     {
         var averaged = _algorithm == TrainingAlgorithm.Averaged;

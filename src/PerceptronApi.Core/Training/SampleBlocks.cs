@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -16,6 +17,19 @@ namespace PerceptronApi.Core.Training;
 /// </summary>
 internal sealed class SampleBlocks
 {
+    /// <summary>A judgement in progress: rows before <see cref="Next"/> are judged.</summary>
+    internal struct Judgement
+    {
+        /// <summary>The first row not judged yet (a multiple of <see cref="GroupRows"/>).</summary>
+        internal int Next;
+
+        /// <summary>Misclassified rows so far.</summary>
+        internal int Errors;
+
+        /// <summary><c>Σ (z − y)²</c> so far, in the current order.</summary>
+        internal double SquaredErrorSum;
+    }
+
     /// <summary>Rows per block (one <see cref="Vector256{T}"/> of doubles).</summary>
     internal const int Lanes = 4;
 
@@ -27,16 +41,26 @@ internal sealed class SampleBlocks
 
     private readonly Matrix _inputs;
     private readonly double[] _givenLabels;
-    private readonly double[] _x;
-    private readonly double[] _y;
-    private readonly int[] _order;
+    private double[] _x;
+    private double[] _y;
+    private int[]? _order;
     private readonly double _threshold;
     private readonly double _positive;
 
+    // max over the rows of |x_ij|, per column j: bounds Σ|wj·xj| for every row at once (see DecisionMargin).
+    private readonly double[] _columnMax;
+    private readonly double _marginFactor;
+
     internal SampleBlocks(Matrix inputs, ReadOnlySpan<double> labels, double threshold, double positive)
+        : this(inputs, labels.ToArray(), threshold, positive)
+    {
+    }
+
+    /// <summary>The samples and their labels (<paramref name="labels"/> is kept, not copied: it must not change).</summary>
+    internal SampleBlocks(Matrix inputs, double[] labels, double threshold, double positive)
     {
         _inputs = inputs;
-        _givenLabels = labels.ToArray();
+        _givenLabels = labels;
         Rows = inputs.Rows;
         Columns = inputs.Columns;
         _threshold = threshold;
@@ -44,15 +68,27 @@ internal sealed class SampleBlocks
 
         // GroupBlocks - 1 blocks of zero padding let a group start at any block and still read in bounds.
         var blocks = ((Rows + Lanes - 1) / Lanes) + GroupBlocks - 1;
-        _x = new double[blocks * Columns * Lanes];
-        _y = new double[blocks * Lanes];
-        _order = new int[Rows];
-        for (var i = 0; i < _order.Length; i++)
-        {
-            _order[i] = i;
-        }
+        _x = BufferCache.Rent(blocks * Columns * Lanes);
+        _y = BufferCache.Rent(blocks * Lanes);
 
-        Fill();
+        // Zero the padding: the lanes after the last row and the blocks after it (they are read, never counted).
+        var lastBlock = Rows / Lanes;
+        _x.AsSpan(lastBlock * Columns * Lanes).Clear();
+        _y.AsSpan(Rows).Clear();
+        _columnMax = new double[Columns];
+        Fill(measure: true);
+        _marginFactor = 4.0 * (Columns + 2) * UnitRoundoff;
+    }
+
+    /// <summary>Hands the copy's arrays back for a later run; this instance must not be used afterwards.</summary>
+    internal void Release()
+    {
+        var x = _x;
+        var y = _y;
+        _x = [];
+        _y = [];
+        BufferCache.Return(x);
+        BufferCache.Return(y);
     }
 
     /// <summary>The number of samples <c>M</c>.</summary>
@@ -71,10 +107,11 @@ internal sealed class SampleBlocks
     /// </summary>
     internal void AddScaledRow(int position, double delta, Span<double> weights)
     {
-        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), ((nint)(position / Lanes) * Columns * Lanes) + (position % Lanes));
+        ref var w = ref MemoryMarshal.GetReference(weights);
         for (var j = 0; j < weights.Length; j++)
         {
-            weights[j] += delta * x[j * Lanes];
+            Unsafe.Add(ref w, j) += delta * Unsafe.Add(ref x, j * Lanes);
         }
     }
 
@@ -84,33 +121,139 @@ internal sealed class SampleBlocks
     /// <summary>Visits the samples from now on in the order <paramref name="order"/> (a permutation of the row indexes).</summary>
     internal void Reorder(ReadOnlySpan<int> order)
     {
+        _order ??= new int[Rows];
         order.CopyTo(_order);
         InGivenOrder = false;
-        Fill();
+        Fill(measure: false);
     }
 
-    private void Fill()
+    /// <summary>
+    /// Copies the samples in the current order into the blocked layout (and, when <paramref name="measure"/>, finds
+    /// each column's largest magnitude on the way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Fill(bool measure)
     {
-        var data = _inputs.Data;
         var n = Columns;
+        ref var data = ref MemoryMarshal.GetReference(_inputs.Data);
+        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
+        ref var labels = ref MemoryMarshal.GetArrayDataReference(_givenLabels);
+        var order = _order;
         for (var position = 0; position < Rows; position++)
         {
-            var source = data.Slice(_order[position] * n, n);
-            var block = _x.AsSpan((position / Lanes) * n * Lanes, n * Lanes);
-            var lane = position % Lanes;
+            var row = order is null ? position : order[position];
+            ref var source = ref Unsafe.Add(ref data, (nint)row * n);
+            ref var target = ref Unsafe.Add(ref x, ((nint)(position / Lanes) * n * Lanes) + (position % Lanes));
             for (var j = 0; j < n; j++)
             {
-                block[(j * Lanes) + lane] = source[j];
+                Unsafe.Add(ref target, j * Lanes) = Unsafe.Add(ref source, j);
             }
 
-            _y[position] = _givenLabels[_order[position]];
+            Unsafe.Add(ref y, position) = Unsafe.Add(ref labels, row);
         }
+
+        if (measure)
+        {
+            // Block by block, every column's lanes at once (the padding is zero and changes no maximum).
+            var blocks = (Rows + Lanes - 1) / Lanes;
+            var maxima = new double[n * Lanes];
+            ref var m = ref MemoryMarshal.GetArrayDataReference(maxima);
+            for (var b = 0; b < blocks; b++)
+            {
+                ref var block = ref Unsafe.Add(ref x, (nint)b * n * Lanes);
+                for (var j = 0; j < n * Lanes; j += Lanes)
+                {
+                    Vector256.Max(Vector256.LoadUnsafe(ref m, (nuint)j), Vector256.Abs(Vector256.LoadUnsafe(ref block, (nuint)j))).StoreUnsafe(ref m, (nuint)j);
+                }
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                _columnMax[j] = Math.Max(Math.Max(maxima[j * Lanes], maxima[(j * Lanes) + 1]), Math.Max(maxima[(j * Lanes) + 2], maxima[(j * Lanes) + 3]));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Exact decisions without the serial chain.
+    //
+    // While an epoch trains, the perceptron rules need only each sample's DECISION z >= θ, not z's bits. The contract's
+    // z is the serial chain ((w0 + w1·x1) + w2·x2) + ... : n dependent rounded adds, the latency every update waits on.
+    // The search below evaluates z in a faster order instead (products rounded, then summed in several independent
+    // partial sums, combined at the end) and proves, per row, that the faster order decides the same way:
+    //
+    //   Let t0 = w0, tj = wj·xj (exact), s = Σ tj, S = Σ |tj|. With unit roundoff u = 2^-53 and γk = k·u/(1 − k·u),
+    //   ANY evaluation order of s in binary64 — each product rounded, then the n + 1 terms added in any
+    //   parenthesisation — has at most n + 1 roundings on each term's path, so (Higham, Accuracy and Stability of
+    //   Numerical Algorithms, §3.1, the dot-product bound with one term not a product)
+    //       |fl_any(s) − s| ≤ γ(n+1)·S + n·η,    η = 2^-1075 (the absolute error of a product that underflows;
+    //                                              additions of subnormals are exact).
+    //   Hence for the contract's order z_c and our order z_f:   |z_c − z_f| ≤ 2·γ(n+1)·S + 2n·η.
+    //   We compare d = fl(z_f − θ) (|d| ≤ (1 + u)·|z_f − θ|, sign and zero exact) against a margin
+    //       B = fl(4·(n + 2)·u · fl(S*)) + 2^-1000,   S* = |w0| + Σ |wj|·max_i |x_ij|  ≥  S for every row,
+    //   where fl(S*) ≥ S*·(1 − γ(2n+1)) − n·η. For any n below 2^40, B ≥ (1 + u)·(2·γ(n+1)·S + 2n·η) with room to spare
+    //   (4(n+2) against 2(n+1)·(1 + O(n·u)), and 2^-1000 against every η term). So |d| > B implies
+    //   |z_f − θ| > |z_c − z_f|: z_c lies strictly on the same side of θ as z_f and both decide alike.
+    //   Overflow would void the model, so the margin is only used while S* ≤ 2^1000 (then no product and no partial
+    //   sum, in any order, can overflow); otherwise B = +∞ and every row takes the exact path.
+    //
+    // A row with |d| ≤ B (rare: z within ~1e-14·S* of θ; e.g. the tutorial's NAND reaching z = 0.5 exactly) is decided
+    // again from z in the contract's order, so every decision — and with it every update — is the contract's, bit
+    // for bit. Everything that is reported (loss, errors) is still computed from the exact z (Evaluate, Gradient).
+    // ---------------------------------------------------------------------------------------------------------------
+
+    [ThreadStatic]
+    private static long t_exactDecisions;
+
+    /// <summary>
+    /// How many decisions this thread has taken from <c>z</c> in the contract's order because the fast order could not
+    /// prove them (for tests: the fallback path is taken where it must be).
+    /// </summary>
+    internal static long ExactDecisions => t_exactDecisions;
+
+    /// <summary>2^-53, the unit roundoff of binary64.</summary>
+    private const double UnitRoundoff = 1.1102230246251565E-16;
+
+    /// <summary>2^-1000: the absolute slack covering products that underflow.</summary>
+    private const double MarginSlack = 9.332636185032189E-302;
+
+    /// <summary>2^1000: above this bound on Σ|tj| the margin is not used (no overflow can happen below it).</summary>
+    private const double MarginLimit = 1.0715086071862673E+301;
+
+    /// <summary>
+    /// The margin <c>B</c> above which a row's fast-order <c>|z − θ|</c> proves its contract-order decision (see above);
+    /// <see cref="double.PositiveInfinity"/> when the weights are too large for the proof.
+    /// </summary>
+    internal double DecisionMargin(double bias, ReadOnlySpan<double> weights)
+    {
+        // In vectors, any order (the analysis holds for any order): this runs beside the net inputs, off the update's
+        // critical path.
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(_columnMax);
+        var n = Columns;
+        var acc = Vector256<double>.Zero;
+        var j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            acc += Vector256.Abs(Vector256.LoadUnsafe(ref w, (nuint)j)) * Vector256.LoadUnsafe(ref c, (nuint)j);
+        }
+
+        double s0 = Math.Abs(bias), s1 = acc[0] + acc[1], s2 = acc[2] + acc[3], s3 = 0;
+        for (; j < n; j++)
+        {
+            s3 += Math.Abs(Unsafe.Add(ref w, j)) * Unsafe.Add(ref c, j);
+        }
+
+        var sum = (s0 + s1) + (s2 + s3);
+        return sum <= MarginLimit ? (_marginFactor * sum) + MarginSlack : double.PositiveInfinity;
     }
 
     /// <summary>
     /// The first position in [<paramref name="start"/>, <paramref name="end"/>) whose sample the weights misclassify,
     /// or <paramref name="end"/> when there is none.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int FindMistake(int start, int end, double bias, ReadOnlySpan<double> weights)
     {
         if (start >= end)
@@ -118,30 +261,77 @@ internal sealed class SampleBlocks
             return end;
         }
 
-        // Right after an update the next mistake is often near, and its net input waits on the new weights: a short
-        // first step (two blocks, half the work of a group) finds it sooner; then whole groups stream on.
-        var block = start / Lanes;
-        var first = block * Lanes;
-        NetInputs(block, bias, weights, out var a0, out var a1);
-        var mistakes = Mistakes(block, a0) | (Mistakes(block + 1, a1) << Lanes);
-        mistakes &= uint.MaxValue << (start - first);
-        var available = end - first;
-        if (available < 2 * Lanes)
+        var margin = DecisionMargin(bias, weights);
+        if (double.IsPositiveInfinity(margin))
         {
-            mistakes &= (1u << available) - 1;
+            return FindMistakeExactly(start, end, bias, weights);
         }
 
+        // The first step takes a whole group (16 rows from the block of start): with ~1 sample in 5 updating, the next
+        // mistake is almost always among them, so the branch on "found" is predictable; which row it is, is data (a
+        // trailing-zero count), not a branch the predictor would miss.
+        var block = start / Lanes;
+        var first = block * Lanes;
+        FastNetInputs(block, bias, weights, out var a0, out var a1, out var a2, out var a3);
+        var window = uint.MaxValue << (start - first);
+        var available = end - first;
+        if (available < GroupRows)
+        {
+            window &= (1u << available) - 1;
+        }
+
+        var mistakes = Mistakes(block, a0, a1, a2, a3);
+        var uncertain = (Uncertain(a0, margin) | (Uncertain(a1, margin) << Lanes) | (Uncertain(a2, margin) << (2 * Lanes)) | (Uncertain(a3, margin) << (3 * Lanes))) & window;
+        if (uncertain != 0)
+        {
+            mistakes = Resolve(first, uncertain, mistakes, bias, weights);
+        }
+
+        mistakes &= window;
         if (mistakes != 0)
         {
             return first + BitOperations.TrailingZeroCount(mistakes);
         }
 
-        for (var position = first + (2 * Lanes); position < end; position += GroupRows)
+        for (var position = first + GroupRows; position < end; position += GroupRows)
         {
             block = position / Lanes;
-            NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
+            FastNetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
             mistakes = Mistakes(block, z0, z1, z2, z3);
+            uncertain = Uncertain(z0, margin) | (Uncertain(z1, margin) << Lanes) | (Uncertain(z2, margin) << (2 * Lanes)) | (Uncertain(z3, margin) << (3 * Lanes));
             available = end - position;
+            window = available < GroupRows ? (1u << available) - 1 : uint.MaxValue;
+            uncertain &= window;
+            if (uncertain != 0)
+            {
+                mistakes = Resolve(position, uncertain, mistakes, bias, weights);
+            }
+
+            mistakes &= window;
+            if (mistakes != 0)
+            {
+                return position + BitOperations.TrailingZeroCount(mistakes);
+            }
+        }
+
+        return end;
+    }
+
+    /// <summary><see cref="FindMistake"/> with every net input in the contract's order (the weights are too large for the margin).</summary>
+    private int FindMistakeExactly(int start, int end, double bias, ReadOnlySpan<double> weights)
+    {
+        var first = start / Lanes * Lanes;
+        for (var position = first; position < end; position += GroupRows)
+        {
+            var block = position / Lanes;
+            NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
+            var mistakes = Mistakes(block, z0, z1, z2, z3);
+            if (position < start)
+            {
+                mistakes &= uint.MaxValue << (start - position);
+            }
+
+            var available = end - position;
             if (available < GroupRows)
             {
                 mistakes &= (1u << available) - 1;
@@ -157,9 +347,96 @@ internal sealed class SampleBlocks
     }
 
     /// <summary>
+    /// Decides again, from <c>z</c> in the contract's order, the rows <c>first + i</c> for each bit <c>i</c> of
+    /// <paramref name="uncertain"/>, and returns <paramref name="mistakes"/> with their bits set or cleared accordingly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint Resolve(int first, uint uncertain, uint mistakes, double bias, ReadOnlySpan<double> weights)
+    {
+        t_exactDecisions += BitOperations.PopCount(uncertain);
+        while (uncertain != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(uncertain);
+            uncertain &= uncertain - 1;
+            var position = first + i;
+            var wrong = position < Rows && (ExactNetInput(position, bias, weights) >= _threshold) != (_y[position] == _positive);
+            mistakes = wrong ? mistakes | (1u << i) : mistakes & ~(1u << i);
+        }
+
+        return mistakes;
+    }
+
+    /// <summary><c>z</c> of the sample at <paramref name="position"/>, in the contract's order (the definition itself).</summary>
+    internal double ExactNetInput(int position, double bias, ReadOnlySpan<double> weights)
+    {
+        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        var z = bias;
+        for (var j = 0; j < weights.Length; j++)
+        {
+            z += weights[j] * x[j * Lanes];
+        }
+
+        return z;
+    }
+
+    /// <summary>Bit <c>i</c> set when lane <c>i</c>'s fast-order <c>|z − θ|</c> does not exceed the margin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Uncertain(Vector256<double> z, double margin) =>
+        Vector256.LessThanOrEqual(Vector256.Abs(z - Vector256.Create(_threshold)), Vector256.Create(margin)).ExtractMostSignificantBits();
+
+    /// <summary>
+    /// The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3 in a fast order
+    /// (two partial sums per row): only for decisions proved by the margin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FastNetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1, out Vector256<double> z2, out Vector256<double> z3)
+    {
+        var n = Columns;
+        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        var stride = (nuint)(n * Lanes);
+        var a0 = Vector256.Create(bias);
+        var a1 = a0;
+        var a2 = a0;
+        var a3 = a0;
+        Vector256<double> b0 = default, b1 = default, b2 = default, b3 = default;
+        var j = 0;
+        for (; j + 2 <= n; j += 2)
+        {
+            var o = (nuint)(j * Lanes);
+            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
+            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
+            a0 += w0 * Vector256.LoadUnsafe(ref x, o);
+            a1 += w0 * Vector256.LoadUnsafe(ref x, o + stride);
+            a2 += w0 * Vector256.LoadUnsafe(ref x, o + (2 * stride));
+            a3 += w0 * Vector256.LoadUnsafe(ref x, o + (3 * stride));
+            b0 += w1 * Vector256.LoadUnsafe(ref x, o + Lanes);
+            b1 += w1 * Vector256.LoadUnsafe(ref x, o + stride + Lanes);
+            b2 += w1 * Vector256.LoadUnsafe(ref x, o + (2 * stride) + Lanes);
+            b3 += w1 * Vector256.LoadUnsafe(ref x, o + (3 * stride) + Lanes);
+        }
+
+        if (j < n)
+        {
+            var o = (nuint)(j * Lanes);
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            a0 += wj * Vector256.LoadUnsafe(ref x, o);
+            a1 += wj * Vector256.LoadUnsafe(ref x, o + stride);
+            a2 += wj * Vector256.LoadUnsafe(ref x, o + (2 * stride));
+            a3 += wj * Vector256.LoadUnsafe(ref x, o + (3 * stride));
+        }
+
+        z0 = a0 + b0;
+        z1 = a1 + b1;
+        z2 = a2 + b2;
+        z3 = a3 + b3;
+    }
+
+    /// <summary>
     /// Misclassified samples under the weights, counting no further than <paramref name="stopAt"/> (the count is then
     /// at least <paramref name="stopAt"/>, which is all the pocket needs to know).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int CountErrors(double bias, ReadOnlySpan<double> weights, int stopAt)
     {
         var errors = 0;
@@ -178,11 +455,26 @@ internal sealed class SampleBlocks
     /// </summary>
     internal (int Errors, double SquaredErrorSum) Evaluate(double bias, ReadOnlySpan<double> weights)
     {
-        var errors = 0;
-        var sum = 0.0;
+        var judgement = default(Judgement);
+        Judge(ref judgement, Rows, bias, weights);
+        return (judgement.Errors, judgement.SquaredErrorSum);
+    }
+
+    /// <summary>
+    /// Continues <paramref name="judgement"/> (errors and <c>Σ (z − y)²</c> under fixed weights, in the current order)
+    /// over whole groups up to at least <paramref name="limit"/> (at most all rows). Called a little at a time, it lets a
+    /// judgement run just ahead of a training pass over the same rows: one trip through memory serves both, and its
+    /// independent work fills the gaps while the training waits on its chain of updates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Judge(ref Judgement judgement, int limit, double bias, ReadOnlySpan<double> weights)
+    {
+        limit = Math.Min(limit, Rows);
+        var first = judgement.Next;
+        var errors = judgement.Errors;
+        var sum = judgement.SquaredErrorSum;
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
-        Span<double> squares = stackalloc double[GroupRows];
-        for (var first = 0; first < Rows; first += GroupRows)
+        for (; first < limit; first += GroupRows)
         {
             var block = first / Lanes;
             NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
@@ -191,24 +483,52 @@ internal sealed class SampleBlocks
             var d1 = z1 - Vector256.LoadUnsafe(ref y, (nuint)(first + Lanes));
             var d2 = z2 - Vector256.LoadUnsafe(ref y, (nuint)(first + (2 * Lanes)));
             var d3 = z3 - Vector256.LoadUnsafe(ref y, (nuint)(first + (3 * Lanes)));
-            (d0 * d0).CopyTo(squares);
-            (d1 * d1).CopyTo(squares[Lanes..]);
-            (d2 * d2).CopyTo(squares[(2 * Lanes)..]);
-            (d3 * d3).CopyTo(squares[(3 * Lanes)..]);
-            var count = Math.Min(GroupRows, Rows - first);
-            for (var i = 0; i < count; i++)
+            if (Rows - first >= GroupRows)
             {
-                sum += squares[i];
+                sum = AddInOrder(AddInOrder(AddInOrder(AddInOrder(sum, d0 * d0), d1 * d1), d2 * d2), d3 * d3);
+            }
+            else
+            {
+                sum = AddInOrder(sum, d0 * d0, d1 * d1, d2 * d2, d3 * d3, Rows - first);
             }
         }
 
-        return (errors, sum);
+        judgement = new Judgement { Next = first, Errors = errors, SquaredErrorSum = sum };
+    }
+
+    /// <summary><paramref name="sum"/> + v0 + v1 + v2 + v3, one rounded add after another.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double AddInOrder(double sum, Vector256<double> v)
+    {
+        var low = v.GetLower();
+        var high = v.GetUpper();
+        sum += low.ToScalar();
+        sum += low.GetElement(1);
+        sum += high.ToScalar();
+        return sum + high.GetElement(1);
+    }
+
+    /// <summary>The first <paramref name="count"/> (&lt; 16) lanes of the four vectors added to <paramref name="sum"/> in order.</summary>
+    private static double AddInOrder(double sum, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3, int count)
+    {
+        Span<double> values = stackalloc double[GroupRows];
+        v0.CopyTo(values);
+        v1.CopyTo(values[Lanes..]);
+        v2.CopyTo(values[(2 * Lanes)..]);
+        v3.CopyTo(values[(3 * Lanes)..]);
+        for (var i = 0; i < count; i++)
+        {
+            sum += values[i];
+        }
+
+        return sum;
     }
 
     /// <summary>
     /// One pass for ADALINE under the weights: the errors, <c>Σ (z − y)²</c>, and the gradient sums
     /// <c>Σ (z − y)</c> and <c>Σ (z − y)·xj</c>, each added sample after sample in the current order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (int Errors, double SquaredErrorSum, double BiasGradientSum) Gradient(double bias, ReadOnlySpan<double> weights, Span<double> weightGradientSums)
     {
         var n = Columns;
@@ -225,6 +545,18 @@ internal sealed class SampleBlocks
             var block = first / Lanes;
             NetInputs(block, bias, weights, out var z0, out var z1, out var z2, out var z3);
             errors += BitOperations.PopCount(Mistakes(block, z0, z1, z2, z3) & ValidMask(first));
+            if (Avx.IsSupported && Rows - first >= GroupRows)
+            {
+                var d0 = z0 - Vector256.LoadUnsafe(ref y, (nuint)first);
+                var d1 = z1 - Vector256.LoadUnsafe(ref y, (nuint)(first + Lanes));
+                var d2 = z2 - Vector256.LoadUnsafe(ref y, (nuint)(first + (2 * Lanes)));
+                var d3 = z3 - Vector256.LoadUnsafe(ref y, (nuint)(first + (3 * Lanes)));
+                biasSum = AddInOrder(AddInOrder(AddInOrder(AddInOrder(biasSum, d0), d1), d2), d3);
+                sum = AddInOrder(AddInOrder(AddInOrder(AddInOrder(sum, d0 * d0), d1 * d1), d2 * d2), d3 * d3);
+                AddGradients(ref Unsafe.Add(ref x, block * n * Lanes), d0, d1, d2, d3, weightGradientSums);
+                continue;
+            }
+
             for (var q = 0; q < GroupBlocks; q++)
             {
                 var blockFirst = first + (q * Lanes);
@@ -262,6 +594,62 @@ internal sealed class SampleBlocks
         return (errors, sum, biasSum);
     }
 
+    /// <summary>
+    /// <c>gj += d_i·x_ij</c> for the 16 rows of a group, row after row (so each component is summed in sample order,
+    /// as the scalar definition sums it), four components at a time: the products come out of the blocked layout as
+    /// one vector per feature (across rows) and are turned, four by four, into one vector per row (across features).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddGradients(ref double features, Vector256<double> d0, Vector256<double> d1, Vector256<double> d2, Vector256<double> d3, Span<double> sums)
+    {
+        var n = Columns;
+        var stride = (nuint)(n * Lanes);
+        ref var g = ref MemoryMarshal.GetReference(sums);
+        var j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            var o = (nuint)(j * Lanes);
+            var acc = Vector256.LoadUnsafe(ref g, (nuint)j);
+            acc = AddRows(acc, d0, ref Unsafe.Add(ref features, o));
+            acc = AddRows(acc, d1, ref Unsafe.Add(ref features, o + stride));
+            acc = AddRows(acc, d2, ref Unsafe.Add(ref features, o + (2 * stride)));
+            acc = AddRows(acc, d3, ref Unsafe.Add(ref features, o + (3 * stride)));
+            acc.StoreUnsafe(ref g, (nuint)j);
+        }
+
+        for (; j < n; j++)
+        {
+            var o = (nuint)(j * Lanes);
+            var value = Unsafe.Add(ref g, j);
+            value = AddInOrder(value, d0 * Vector256.LoadUnsafe(ref features, o));
+            value = AddInOrder(value, d1 * Vector256.LoadUnsafe(ref features, o + stride));
+            value = AddInOrder(value, d2 * Vector256.LoadUnsafe(ref features, o + (2 * stride)));
+            value = AddInOrder(value, d3 * Vector256.LoadUnsafe(ref features, o + (3 * stride)));
+            Unsafe.Add(ref g, j) = value;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="acc"/> (components j..j+3) plus, row after row, the 4 rows' products <c>d·x</c> of features
+    /// j..j+3 of the block at <paramref name="x"/> (a 4×4 transpose of the products).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> AddRows(Vector256<double> acc, Vector256<double> d, ref double x)
+    {
+        var p0 = d * Vector256.LoadUnsafe(ref x);
+        var p1 = d * Vector256.LoadUnsafe(ref x, Lanes);
+        var p2 = d * Vector256.LoadUnsafe(ref x, 2 * Lanes);
+        var p3 = d * Vector256.LoadUnsafe(ref x, 3 * Lanes);
+        var a = Avx.UnpackLow(p0, p1);
+        var b = Avx.UnpackHigh(p0, p1);
+        var c = Avx.UnpackLow(p2, p3);
+        var e = Avx.UnpackHigh(p2, p3);
+        acc += Avx.Permute2x128(a, c, 0x20);
+        acc += Avx.Permute2x128(b, e, 0x20);
+        acc += Avx.Permute2x128(a, c, 0x31);
+        return acc + Avx.Permute2x128(b, e, 0x31);
+    }
+
     private uint ValidMask(int first)
     {
         var available = Rows - first;
@@ -293,25 +681,6 @@ internal sealed class SampleBlocks
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
         var labels = Vector256.LoadUnsafe(ref y, (nuint)(block * Lanes));
         return (Vector256.GreaterThanOrEqual(z, Vector256.Create(_threshold)) ^ Vector256.Equals(labels, Vector256.Create(_positive))).ExtractMostSignificantBits();
-    }
-
-    /// <summary>The net inputs of the 8 rows of blocks <paramref name="block"/> and <paramref name="block"/> + 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void NetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1)
-    {
-        var n = Columns;
-        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
-        ref var second = ref Unsafe.Add(ref x, n * Lanes);
-        ref var w = ref MemoryMarshal.GetReference(weights);
-        z0 = z1 = Vector256.Create(bias);
-        for (var j = 0; j < n; j++)
-        {
-            var wj = Vector256.Create(Unsafe.Add(ref w, j));
-            z0 += wj * Vector256.LoadUnsafe(ref x);
-            z1 += wj * Vector256.LoadUnsafe(ref second);
-            x = ref Unsafe.Add(ref x, Lanes);
-            second = ref Unsafe.Add(ref second, Lanes);
-        }
     }
 
     /// <summary>The net inputs of the 16 rows of blocks <paramref name="block"/> .. <paramref name="block"/> + 3.</summary>

@@ -57,22 +57,29 @@ public static class Trainer
     public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         var engine = CreateEngine(data, options);
-        var initial = engine.Start();
-        onEpoch?.Invoke(initial);
-        while (true)
+        try
         {
-            if (engine.StopReason is { } reason)
+            var initial = engine.Start();
+            onEpoch?.Invoke(initial);
+            while (true)
             {
-                return engine.Finish(reason);
-            }
+                if (engine.StopReason is { } reason)
+                {
+                    return engine.Finish(reason);
+                }
 
-            var record = cancellationToken.IsCancellationRequested ? null : engine.RunEpoch(cancellationToken);
-            if (record is null)
-            {
-                return engine.Finish(StopReason.Canceled);
-            }
+                var record = cancellationToken.IsCancellationRequested ? null : engine.RunEpoch(cancellationToken);
+                if (record is null)
+                {
+                    return engine.Finish(StopReason.Canceled);
+                }
 
-            onEpoch?.Invoke(record);
+                onEpoch?.Invoke(record);
+            }
+        }
+        finally
+        {
+            engine.Release();
         }
     }
 
@@ -84,20 +91,30 @@ public static class Trainer
     public static IEnumerable<EpochRecord> TrainEpochs(TrainingSet data, TrainingOptions options, CancellationToken cancellationToken = default)
     {
         var engine = CreateEngine(data, options);
-        return Epochs(engine, cancellationToken);
+        var seed = engine.Seed;
+        return Epochs(engine, () => new TrainingEngine(data, options, seed), cancellationToken);
     }
 
-    private static IEnumerable<EpochRecord> Epochs(TrainingEngine engine, CancellationToken cancellationToken)
+    private static IEnumerable<EpochRecord> Epochs(TrainingEngine first, Func<TrainingEngine> again, CancellationToken cancellationToken)
     {
-        yield return engine.Start();
-        while (engine.StopReason is null && !cancellationToken.IsCancellationRequested)
+        // A second enumeration replays the run (same seed) on a fresh engine: the first one's arrays are handed back.
+        var engine = first.Released ? again() : first;
+        try
         {
-            if (engine.RunEpoch(cancellationToken) is not { } record)
+            yield return engine.Start();
+            while (engine.StopReason is null && !cancellationToken.IsCancellationRequested)
             {
-                yield break;
-            }
+                if (engine.RunEpoch(cancellationToken) is not { } record)
+                {
+                    yield break;
+                }
 
-            yield return record;
+                yield return record;
+            }
+        }
+        finally
+        {
+            engine.Release();
         }
     }
 

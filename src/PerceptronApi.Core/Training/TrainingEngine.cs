@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -11,6 +13,9 @@ internal sealed class TrainingEngine
 {
     /// <summary>Samples visited between two looks at the cancellation token inside an epoch.</summary>
     internal const int CancellationCheckInterval = 4096;
+
+    /// <summary>How far (in samples) a fused judgement runs ahead of the training position.</summary>
+    private const int JudgementLead = 256;
 
     private readonly SampleBlocks _samples;
     private readonly TrainingOptions _options;
@@ -43,6 +48,10 @@ internal sealed class TrainingEngine
 
     private (double Bias, double[] Weights, int Errors) _pocketAtLastRecord;
 
+    // Perceptron rules without shuffle: the epoch after the last record, already trained (fused with that record's
+    // judgement), waiting for its own record.
+    private TrainedEpoch? _ahead;
+
     private readonly Matrix _inputs;
     private readonly ImmutableArray<double> _labels;
     private EpochRecord? _last;
@@ -56,7 +65,7 @@ internal sealed class TrainingEngine
         (_negative, _positive) = Activation.Labels;
         _m = data.Samples;
         _n = data.Features;
-        _samples = new SampleBlocks(data.Inputs, data.Labels.AsSpan(), Activation.Threshold!.Value, _positive);
+        _samples = new SampleBlocks(data.Inputs, ImmutableCollectionsMarshal.AsArray(data.Labels)!, Activation.Threshold!.Value, _positive);
         _inputs = data.Inputs;
         _labels = data.Labels;
 
@@ -126,12 +135,6 @@ internal sealed class TrainingEngine
     internal EpochRecord? RunEpoch(CancellationToken cancellationToken)
     {
         var epoch = _last!.Epoch + 1;
-        if (_permutation is not null)
-        {
-            Shuffle(_permutation);
-            _samples.Reorder(_permutation);
-        }
-
         var record = _algorithm == TrainingAlgorithm.Adaline
             ? AdalineEpoch(epoch)
             : PerceptronEpoch(epoch, cancellationToken);
@@ -161,6 +164,19 @@ internal sealed class TrainingEngine
         return record;
     }
 
+    /// <summary>Hands the engine's large scratch arrays back for later runs; the engine must not be used afterwards.</summary>
+    internal void Release()
+    {
+        if (!Released)
+        {
+            Released = true;
+            _samples.Release();
+        }
+    }
+
+    /// <summary>Whether <see cref="Release"/> has run.</summary>
+    internal bool Released { get; private set; }
+
     /// <summary>The result after the last record (<paramref name="reason"/> may be <see cref="Training.StopReason.Canceled"/>).</summary>
     internal TrainingResult Finish(StopReason reason)
     {
@@ -185,13 +201,85 @@ internal sealed class TrainingEngine
         return new TrainingResult(new Perceptron(bias, weights.AsSpan()), Activation, converged, reason, last.Epoch, errors, Accuracy(errors), squares / (2.0 * _m), Seed);
     }
 
+    /// <summary>
+    /// The perceptron rules' record of <paramref name="epoch"/>. Its training pass may already have run (fused with the
+    /// previous record's judgement); its own judgement — errors and loss under the model at its end — then runs fused
+    /// with the NEXT epoch's training pass when there will be one in the same order (no shuffle): both walk the same rows
+    /// in the same order, so the rows come through memory once, and the judgement's independent work fills the gaps
+    /// of the training's update chain. The record is complete (and returned) when that pass ends.
+    /// </summary>
     private EpochRecord? PerceptronEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        TrainedEpoch trained;
+        if (_ahead is { } ahead)
+        {
+            trained = ahead;
+            _ahead = null;
+        }
+        else
+        {
+            if (_permutation is not null)
+            {
+                Shuffle(_permutation);
+                _samples.Reorder(_permutation);
+            }
+
+            var judgement = default(SampleBlocks.Judgement);
+            if (TrainPass(null, ref judgement, cancellationToken) is not { } done)
+            {
+                return null;
+            }
+
+            trained = done;
+        }
+
+        var stops = trained.Updates == 0 || epoch >= _options.MaxEpochs;
+        EpochRecord record;
+        if (trained.Updates == 0 && _permutation is null && _algorithm != TrainingAlgorithm.Averaged)
+        {
+            // Unchanged weights in an unchanged order: the last record's judgement holds bit for bit.
+            record = _last! with { Epoch = epoch, Updates = 0 };
+        }
+        else if (!stops && _permutation is null)
+        {
+            var judgement = default(SampleBlocks.Judgement);
+            if (TrainPass(trained, ref judgement, cancellationToken) is not { } next)
+            {
+                return null;
+            }
+
+            _ahead = next;
+            record = Record(epoch, trained.Bias, trained.Weights, trained.Updates, judgement.Errors, judgement.SquaredErrorSum);
+        }
+        else
+        {
+            var (errors, squares) = _samples.Evaluate(trained.Bias, trained.Weights);
+            record = Record(epoch, trained.Bias, trained.Weights, trained.Updates, errors, squares);
+        }
+
+        if (_algorithm == TrainingAlgorithm.Pocket)
+        {
+            _pocketAtLastRecord = trained.Pocket;
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// One training pass of the perceptron rules over the current order. When <paramref name="judged"/> is given, its
+    /// model is judged on the way into <paramref name="judgement"/>, a little ahead of the training position.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per job: no time to tier up
+    private TrainedEpoch? TrainPass(TrainedEpoch? judged, ref SampleBlocks.Judgement judgement, CancellationToken cancellationToken)
     {
         var averaged = _algorithm == TrainingAlgorithm.Averaged;
         var pocket = _algorithm == TrainingAlgorithm.Pocket;
         var weights = _weights.AsSpan(0, _n);
+        var judgedBias = judged?.Bias ?? 0.0;
+        var judgedWeights = judged?.Weights ?? [];
         var updates = 0;
         var position = 0;
+        var pendingSteps = 0;
         var checkpoint = CancellationCheckInterval;
         while (position < _m)
         {
@@ -205,26 +293,31 @@ internal sealed class TrainingEngine
                 checkpoint = position + CancellationCheckInterval;
             }
 
-            var end = Math.Min(_m, checkpoint);
-            var mistake = _samples.FindMistake(position, end, _bias, weights);
-            if (averaged)
+            if (judged is not null && judgement.Next < position + JudgementLead)
             {
-                AddToSums(mistake - position);
+                _samples.Judge(ref judgement, position + JudgementLead, judgedBias, judgedWeights);
             }
 
+            var end = Math.Min(_m, checkpoint);
+            var mistake = _samples.FindMistake(position, end, _bias, weights);
             if (mistake == end)
             {
+                pendingSteps += mistake - position;
                 position = end;
                 continue;
             }
 
-            Update(mistake);
-            updates++;
             if (averaged)
             {
-                AddToSums(1);
+                // The steps before the mistake add the weights as they are; its own step adds the updated weights, and
+                // so do the steps up to the next mistake: that one run is added with the next.
+                AddToSums(pendingSteps + (mistake - position));
+                pendingSteps = 1;
             }
-            else if (pocket && _pocketErrors > 0)
+
+            Update(mistake);
+            updates++;
+            if (pocket && _pocketErrors > 0)
             {
                 // Judge the new weights on the whole set; a tie keeps the earlier pocket (the ratchet).
                 var errors = _samples.CountErrors(_bias, weights, stopAt: _pocketErrors);
@@ -244,37 +337,30 @@ internal sealed class TrainingEngine
             position = mistake + 1;
         }
 
-        EpochRecord record;
         if (averaged)
         {
-            var steps = (double)_steps;
-            var averageBias = _biasSum / steps;
-            var average = new double[_n];
-            for (var j = 0; j < _n; j++)
-            {
-                average[j] = _weightSums[j] / steps;
-            }
-
-            var (errors, squares) = _samples.Evaluate(averageBias, average);
-            record = Record(epoch, averageBias, average, updates, errors, squares);
-        }
-        else if (updates == 0 && _permutation is null)
-        {
-            // Unchanged weights in an unchanged order: the last record's judgement holds bit for bit.
-            record = _last! with { Epoch = epoch, Updates = 0 };
-        }
-        else
-        {
-            var (errors, squares) = _samples.Evaluate(_bias, weights);
-            record = Record(epoch, _bias, weights, updates, errors, squares);
+            AddToSums(pendingSteps);
         }
 
-        if (pocket)
+        if (judged is not null)
         {
-            _pocketAtLastRecord = (_pocketBias, [.. _pocketWeights], _pocketErrors);
+            _samples.Judge(ref judgement, _m, judgedBias, judgedWeights);
         }
 
-        return record;
+        var pocketState = pocket ? (_pocketBias, [.. _pocketWeights], _pocketErrors) : default((double, double[], int));
+        if (!averaged)
+        {
+            return new TrainedEpoch(updates, _bias, [.. weights], pocketState);
+        }
+
+        var steps = (double)_steps;
+        var average = new double[_n];
+        for (var j = 0; j < _n; j++)
+        {
+            average[j] = _weightSums[j] / steps;
+        }
+
+        return new TrainedEpoch(updates, _biasSum / steps, average, pocketState);
     }
 
     private EpochRecord AdalineEpoch(int epoch)
@@ -282,6 +368,9 @@ internal sealed class TrainingEngine
         var weights = _weights.AsSpan(0, _n);
         if (_permutation is not null)
         {
+            Shuffle(_permutation);
+            _samples.Reorder(_permutation);
+
             // The gradient is summed in this epoch's (new) order.
             (_, _, _biasGradientSum) = _samples.Gradient(_bias, weights, _gradientSums);
         }
@@ -312,8 +401,10 @@ internal sealed class TrainingEngine
     /// <summary>Rosenblatt's rule at a misclassified position: <c>δ = η·(y − ŷ)</c>, <c>w0 += δ</c>, <c>wj += δ·xj</c>.</summary>
     private void Update(int position)
     {
+        // ŷ is the other label: negative + positive − y, exact for both label sets ({0, 1} and {−1, 1}), and without a
+        // branch on the label (which the predictor cannot guess).
         var y = _samples.Label(position);
-        var predicted = y == _positive ? _negative : _positive;
+        var predicted = (_negative + _positive) - y;
         var delta = _learningRate * (y - predicted);
         _bias += delta;
         _samples.AddScaledRow(position, delta, _weights.AsSpan(0, _n));
@@ -374,4 +465,10 @@ internal sealed class TrainingEngine
 
         return true;
     }
+
+    /// <summary>
+    /// An epoch's training outcome: its update count, the model its record reports (the running weights, or for
+    /// averaged the averaged model) and, for pocket, the pocket at its end.
+    /// </summary>
+    private sealed record TrainedEpoch(int Updates, double Bias, double[] Weights, (double Bias, double[] Weights, int Errors) Pocket);
 }

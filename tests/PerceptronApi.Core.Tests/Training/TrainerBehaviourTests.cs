@@ -18,6 +18,40 @@ public class TrainerBehaviourTests
     private const int NandConvergenceEpoch = 9;
 
     [Fact]
+    public void TrainEpochs_EnumeratedTwice_ReplaysTheSameRun()
+    {
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 300).Select(_ => Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5).ToArray()).ToArray();
+        var labels = rows.Select(x => x[0] + x[1] > 0.1 ? 1.0 : 0.0).ToArray();
+        var options = new TrainingOptions { Algorithm = TrainingAlgorithm.Averaged, Shuffle = true, MaxEpochs = 7 };
+        var epochs = Trainer.TrainEpochs(Scenario.ToSet(rows, labels), options);
+
+        var first = epochs.ToList();
+        var second = epochs.ToList();
+
+        ReferenceEquivalenceTests.AssertSameHistory(first, second);
+        Assert.Equal(8, first.Count);
+    }
+
+    [Fact]
+    public void Train_ManyRunsOfDifferentSizes_EachMatchesTheReference()
+    {
+        // The runs share scratch arrays (handed back and reused, not cleared): no run may see another's data.
+        var random = new Random(11);
+        foreach (var (m, n) in new[] { (900, 7), (300, 7), (1000, 5), (50, 40), (700, 3), (901, 7) })
+        {
+            var rows = Enumerable.Range(0, m).Select(_ => Enumerable.Range(0, n).Select(_ => (random.NextDouble() * 2) - 1).ToArray()).ToArray();
+            var labels = rows.Select(x => x[0] - x[^1] > 0.05 ? 1.0 : 0.0).ToArray();
+            var options = new TrainingOptions { MaxEpochs = 4 };
+            var history = new List<EpochRecord>();
+
+            Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add);
+
+            ReferenceEquivalenceTests.AssertSameHistory(ReferenceTrainer.Train(rows, labels, options, null).History, history);
+        }
+    }
+
+    [Fact]
     public void Train_NandGate_ReachesHalfExactlyAtOneOneInContractOrder()
     {
         var history = new List<EpochRecord>();

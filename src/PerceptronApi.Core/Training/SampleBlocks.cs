@@ -203,14 +203,11 @@ internal sealed class SampleBlocks
     // for bit. Everything that is reported (loss, errors) is still computed from the exact z (Evaluate, Gradient).
     // ---------------------------------------------------------------------------------------------------------------
 
-    [ThreadStatic]
-    private static long t_exactDecisions;
-
     /// <summary>
-    /// How many decisions this thread has taken from <c>z</c> in the contract's order because the fast order could not
-    /// prove them (for tests: the fallback path is taken where it must be).
+    /// How many decisions these samples have had taken from <c>z</c> in the contract's order because the fast order
+    /// could not prove them (for tests: the fallback path is taken where it must be).
     /// </summary>
-    internal static long ExactDecisions => t_exactDecisions;
+    internal long ExactDecisions { get; private set; }
 
     /// <summary>2^-53, the unit roundoff of binary64.</summary>
     private const double UnitRoundoff = 1.1102230246251565E-16;
@@ -353,7 +350,7 @@ internal sealed class SampleBlocks
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint Resolve(int first, uint uncertain, uint mistakes, double bias, ReadOnlySpan<double> weights)
     {
-        t_exactDecisions += BitOperations.PopCount(uncertain);
+        ExactDecisions += BitOperations.PopCount(uncertain);
         while (uncertain != 0)
         {
             var i = BitOperations.TrailingZeroCount(uncertain);

@@ -54,7 +54,11 @@ public static class Trainer
     /// </summary>
     /// <exception cref="ArgumentException">The request is invalid; the message names each parameter and value.</exception>
     /// <exception cref="TrainingDivergedException">A bias, weight or loss became non-finite (ADALINE with too large a rate).</exception>
-    public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default)
+    public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default) =>
+        Train(data, options, onEpoch, exactDecisions: null, cancellationToken);
+
+    /// <summary>Trains as above and reports how many decisions needed the contract-order fallback (for tests).</summary>
+    internal static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch, Action<long>? exactDecisions, CancellationToken cancellationToken)
     {
         var engine = CreateEngine(data, options);
         try
@@ -79,6 +83,7 @@ public static class Trainer
         }
         finally
         {
+            exactDecisions?.Invoke(engine.ExactDecisions);
             engine.Release();
         }
     }

@@ -18,6 +18,9 @@ internal sealed class TrainingEngine
     private const int JudgementLead = 256;
 
     private readonly SampleBlocks _samples;
+
+    /// <summary>Decisions taken in the contract's order because the fast order could not prove them (for tests).</summary>
+    internal long ExactDecisions => _samples.ExactDecisions;
     private readonly TrainingOptions _options;
     private readonly TrainingAlgorithm _algorithm;
     private readonly double _learningRate;

@@ -64,12 +64,12 @@ public class ExactDecisionTests
                     expected++;
                 }
 
-                var before = SampleBlocks.ExactDecisions;
+                var before = blocks.ExactDecisions;
                 Assert.Equal(expected, blocks.FindMistake(start, rows, bias, weights));
                 if (start <= adversarial && expected >= adversarial)
                 {
                     // The search reached the adversarial row: it must have been decided in the contract's order.
-                    Assert.True(SampleBlocks.ExactDecisions > before, $"row {adversarial} from {start}: no exact decision");
+                    Assert.True(blocks.ExactDecisions > before, $"row {adversarial} from {start}: no exact decision");
                 }
             }
         }
@@ -91,11 +91,11 @@ public class ExactDecisionTests
         foreach (var algorithm in new[] { TrainingAlgorithm.Perceptron, TrainingAlgorithm.Pocket, TrainingAlgorithm.Averaged })
         {
             var options = new TrainingOptions { Algorithm = algorithm, MaxEpochs = 5, LearningRate = 0.1, InitialWeights = new Perceptron(bias, weights) };
-            var before = SampleBlocks.ExactDecisions;
+            var exact = 0L;
             var history = new List<EpochRecord>();
-            Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add);
+            Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add, count => exact = count, CancellationToken.None);
 
-            Assert.True(SampleBlocks.ExactDecisions > before);
+            Assert.True(exact > 0);
             var expected = ReferenceTrainer.Train(rows, labels, options, null);
             ReferenceEquivalenceTests.AssertSameHistory(expected.History, history);
             Assert.Equal(labelIsContractClass ? 0 : 1, history[1].Updates == 0 ? 0 : 1);
@@ -109,12 +109,12 @@ public class ExactDecisionTests
         double[][] rows = [[0, 0], [0, 1], [1, 0], [1, 1]];
         double[] labels = [1, 1, 1, 0];
         var options = new TrainingOptions { LearningRate = 0.1, MaxEpochs = 100 };
-        var before = SampleBlocks.ExactDecisions;
+        var exact = 0L;
         var history = new List<EpochRecord>();
 
-        var result = Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add);
+        var result = Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add, count => exact = count, CancellationToken.None);
 
-        Assert.True(SampleBlocks.ExactDecisions > before);
+        Assert.True(exact > 0);
         var expected = ReferenceTrainer.Train(rows, labels, options, null);
         ReferenceEquivalenceTests.AssertSameHistory(expected.History, history);
         Assert.Equal(expected.StopReason, result.StopReason);

@@ -22,8 +22,9 @@ wrk.body = '{"bias": 0.4, "weights": [0.7, -0.2], "target": "NOR"}'
 LUA
 
 run() { # name, log level
-  ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default="$2" Log__Format=json \
-    dotnet "$OUT/app/PerceptronApi.dll" --urls "http://127.0.0.1:$PORT" > "$OUT/$1.log" 2>&1 &
+  # From the app's folder, as in the container, so its appsettings.json is the one read.
+  (cd "$OUT/app" && ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default="$2" Log__Format=json \
+    exec dotnet PerceptronApi.dll --urls "http://127.0.0.1:$PORT") > "$OUT/$1.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
   wrk -t2 -c"$CONNECTIONS" -d2s -s "$OUT/predict.lua" "http://127.0.0.1:$PORT/api/v1/predict" >/dev/null # warm-up

@@ -30,7 +30,12 @@ internal static class LoggingSetup
 
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration)
+            // Defaults in code, so a service started without its appsettings.json (another working directory) logs the
+            // same; the Serilog configuration section overrides them.
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
 
@@ -40,7 +45,7 @@ internal static class LoggingSetup
             {
                 if (json)
                 {
-                    sink.Console(new RenderedCompactJsonFormatter());
+                    sink.Console(new CompactJsonFormatter());
                 }
                 else
                 {

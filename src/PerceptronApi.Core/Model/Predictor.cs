@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PerceptronApi.Core.Model;
 
 /// <summary>What a network made of a batch of rows: per row the output unit's <c>z</c>, the output, and the class.</summary>
@@ -43,9 +45,17 @@ public static class Predictor
 
         var netInputs = GC.AllocateUninitializedArray<double>(inputs.Rows);
         NetInputs(network.OutputUnit, layerInput, netInputs);
-        var outputs = GC.AllocateUninitializedArray<double>(inputs.Rows);
-        var classes = GC.AllocateUninitializedArray<double>(inputs.Rows);
         var activation = network.Activation;
+        var outputs = GC.AllocateUninitializedArray<double>(inputs.Rows);
+        if (activation.Kind is Activation.Step or Activation.Sign)
+        {
+            // A threshold's output is its class: one array serves as both.
+            var (negative, positive) = activation.Labels;
+            Threshold(netInputs, activation.Threshold!.Value, negative, positive, outputs);
+            return new PredictionBatch(netInputs, outputs, outputs, hidden);
+        }
+
+        var classes = GC.AllocateUninitializedArray<double>(inputs.Rows);
         for (var r = 0; r < netInputs.Length; r++)
         {
             outputs[r] = activation.Output(netInputs[r]);
@@ -53,6 +63,28 @@ public static class Predictor
         }
 
         return new PredictionBatch(netInputs, outputs, classes, hidden);
+    }
+
+    /// <summary><c>destination[r] = z[r] &gt;= θ ? positive : negative</c>, several rows per instruction.</summary>
+    private static void Threshold(ReadOnlySpan<double> z, double threshold, double negative, double positive, Span<double> destination)
+    {
+        var r = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var theta = new Vector<double>(threshold);
+            var high = new Vector<double>(positive);
+            var low = new Vector<double>(negative);
+            for (; r <= z.Length - Vector<double>.Count; r += Vector<double>.Count)
+            {
+                var values = new Vector<double>(z[r..]);
+                Vector.ConditionalSelect(Vector.GreaterThanOrEqual(values, theta), high, low).CopyTo(destination[r..]);
+            }
+        }
+
+        for (; r < z.Length; r++)
+        {
+            destination[r] = z[r] >= threshold ? positive : negative;
+        }
     }
 
     /// <summary>

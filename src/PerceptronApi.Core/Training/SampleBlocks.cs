@@ -314,6 +314,144 @@ internal sealed class SampleBlocks
         return end;
     }
 
+    /// <summary>
+    /// Rosenblatt's rule over the positions [<paramref name="start"/>, <paramref name="end"/>) of the current order, in one
+    /// loop: search for the next mistake, update, search again. Returns the number of updates.
+    /// <para>
+    /// The search works on aligned groups of 8 rows (two blocks): after an update at row k the same group is evaluated
+    /// again under the new weights (its address does not depend on k, so its loads need not wait for the update), the
+    /// rows up to k masked off. Net inputs are summed in a fast order (four fused multiply-add chains per row) and every
+    /// decision is proved by the margin (see above); the rest is exact: <c>δ = η·(y − ŷ)</c> (which is <c>±η·(p − q)</c>
+    /// for the two labels, precomputed as <paramref name="step"/>), <c>w0 += δ</c>, <c>wj += δ·xj</c>, one rounded product
+    /// and one rounded sum each.
+    /// </para>
+    /// <para>
+    /// When <paramref name="sums"/> is given (averaged), the weights are added to the running sums after every sample
+    /// step: <paramref name="pendingSteps"/> counts the steps before <paramref name="start"/> not yet added (they were
+    /// taken under the current weights) and, on return, those before <paramref name="end"/>.
+    /// </para>
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int Train(int start, int end, ref double bias, double[] weights, double step, double[]? sums, ref double biasSum, ref long steps, ref int pendingSteps)
+    {
+        var n = Columns;
+        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
+        ref var w = ref MemoryMarshal.GetArrayDataReference(weights);
+        var span = weights.AsSpan(0, n);
+        var b = bias;
+        var positive = _positive;
+        var margin = DecisionMargin(b, span);
+        var updates = 0;
+        var pending = pendingSteps;
+        var from = start;
+        var position = start;
+        while (position < end)
+        {
+            var group = position & ~(GroupOf8 - 1);
+            var block = group / Lanes;
+            FastNetInputs8(ref Unsafe.Add(ref x, (nint)block * n * Lanes), ref w, n, b, out var z0, out var z1);
+            var mistakes = Mistakes(block, z0) | (Mistakes(block + 1, z1) << Lanes);
+            var window = (0xFFu << (position - group)) & ((1u << Math.Min(GroupOf8, end - group)) - 1);
+            var uncertain = (Uncertain(z0, margin) | (Uncertain(z1, margin) << Lanes)) & window;
+            if (double.IsPositiveInfinity(margin))
+            {
+                uncertain = window;
+            }
+
+            if (uncertain != 0)
+            {
+                mistakes = Resolve(group, uncertain, mistakes, b, span);
+            }
+
+            mistakes &= window;
+            if (mistakes == 0)
+            {
+                position = group + GroupOf8;
+                continue;
+            }
+
+            var k = group + BitOperations.TrailingZeroCount(mistakes);
+            if (sums is not null)
+            {
+                var count = pending + (k - from);
+                steps += count;
+                RunningSums.AddRepeatedly(ref biasSum, b, sums, weights, count);
+                pending = 1;
+                from = k + 1;
+            }
+
+            var delta = Unsafe.Add(ref y, k) == positive ? step : -step;
+            b += delta;
+            ref var row = ref Unsafe.Add(ref x, ((nint)(k / Lanes) * n * Lanes) + (k % Lanes));
+            for (var j = 0; j < n; j++)
+            {
+                Unsafe.Add(ref w, j) += delta * Unsafe.Add(ref row, j * Lanes);
+            }
+
+            margin = DecisionMargin(b, span);
+            updates++;
+            position = k + 1;
+        }
+
+        if (sums is not null)
+        {
+            pendingSteps = pending + (end - from);
+        }
+
+        bias = b;
+        return updates;
+    }
+
+    /// <summary>Rows per group of <see cref="Train"/>'s search.</summary>
+    private const int GroupOf8 = 2 * Lanes;
+
+    /// <summary>
+    /// The net inputs of the 8 rows of the two blocks at <paramref name="x"/>, in a fast order (four chains of fused
+    /// multiply-adds per row, combined at the end): only for decisions proved by the margin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FastNetInputs8(ref double x, ref double w, int n, double bias, out Vector256<double> z0, out Vector256<double> z1)
+    {
+        var stride = (nuint)(n * Lanes);
+        var a0 = Vector256.Create(bias);
+        var c0 = a0;
+        Vector256<double> a1 = default, a2 = default, a3 = default, c1 = default, c2 = default, c3 = default;
+        var j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            var o = (nuint)(j * Lanes);
+            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
+            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
+            var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
+            var w3 = Vector256.Create(Unsafe.Add(ref w, j + 3));
+            a0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o), a0);
+            c0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + stride), c0);
+            a1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + Lanes), a1);
+            c1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + stride + Lanes), c1);
+            a2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (2 * Lanes)), a2);
+            c2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes)), c2);
+            a3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + (3 * Lanes)), a3);
+            c3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + stride + (3 * Lanes)), c3);
+        }
+
+        for (; j < n; j++)
+        {
+            var o = (nuint)(j * Lanes);
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            a0 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o), a0);
+            c0 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + stride), c0);
+        }
+
+        z0 = (a0 + a1) + (a2 + a3);
+        z1 = (c0 + c1) + (c2 + c3);
+    }
+
+    /// <summary><c>a·b + c</c>, fused where the hardware can (the margin's analysis covers products rounded or fused).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
     /// <summary><see cref="FindMistake"/> with every net input in the contract's order (the weights are too large for the margin).</summary>
     private int FindMistakeExactly(int start, int end, double bias, ReadOnlySpan<double> weights)
     {

@@ -349,12 +349,13 @@ internal sealed class SampleBlocks
         var position = start;
         while (position < end)
         {
-            var group = position & ~(GroupOf8 - 1);
+            // From the block of the position, 16 rows (four blocks): the next mistake is almost always among them.
+            var group = position & ~(Lanes - 1);
             var block = (int)((uint)group / Lanes);
-            FastNetInputs8(ref Unsafe.Add(ref x, (nint)block * n * Lanes), ref w, n, b, out var z0, out var z1);
-            var mistakes = Mistakes(block, z0) | (Mistakes(block + 1, z1) << Lanes);
-            var window = (0xFFu << (position - group)) & ((1u << Math.Min(GroupOf8, end - group)) - 1);
-            var uncertain = (Uncertain(z0, margin) | (Uncertain(z1, margin) << Lanes)) & window;
+            FastNetInputs16(ref Unsafe.Add(ref x, (nint)block * n * Lanes), ref w, n, b, out var z0, out var z1, out var z2, out var z3);
+            var mistakes = Mistakes(block, z0, z1, z2, z3);
+            var window = (uint.MaxValue << (position - group)) & (uint)((1UL << Math.Min(GroupRows, end - group)) - 1);
+            var uncertain = (Uncertain(z0, margin) | (Uncertain(z1, margin) << Lanes) | (Uncertain(z2, margin) << (2 * Lanes)) | (Uncertain(z3, margin) << (3 * Lanes))) & window;
             if (double.IsPositiveInfinity(margin))
             {
                 uncertain = window;
@@ -368,7 +369,7 @@ internal sealed class SampleBlocks
             mistakes &= window;
             if (mistakes == 0)
             {
-                position = group + GroupOf8;
+                position = group + GroupRows;
                 continue;
             }
 
@@ -474,6 +475,57 @@ internal sealed class SampleBlocks
 
         z0 = (a0 + a1) + (a2 + a3);
         z1 = (c0 + c1) + (c2 + c3);
+    }
+
+    /// <summary>
+    /// The net inputs of the 16 rows of the four blocks at <paramref name="x"/>, in a fast order (three chains of fused
+    /// multiply-adds per row, combined at the end): only for decisions proved by the margin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FastNetInputs16(ref double x, ref double w, int n, double bias, out Vector256<double> z0, out Vector256<double> z1, out Vector256<double> z2, out Vector256<double> z3)
+    {
+        var stride = (nuint)(n * Lanes);
+        var a0 = Vector256.Create(bias);
+        var b0 = a0;
+        var c0 = a0;
+        var d0 = a0;
+        Vector256<double> a1 = default, b1 = default, c1 = default, d1 = default;
+        Vector256<double> a2 = default, b2 = default, c2 = default, d2 = default;
+        var j = 0;
+        for (; j + 3 <= n; j += 3)
+        {
+            var o = (nuint)(j * Lanes);
+            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
+            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
+            var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
+            a0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o), a0);
+            b0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + stride), b0);
+            c0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + (2 * stride)), c0);
+            d0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + (3 * stride)), d0);
+            a1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + Lanes), a1);
+            b1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + stride + Lanes), b1);
+            c1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + (2 * stride) + Lanes), c1);
+            d1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + (3 * stride) + Lanes), d1);
+            a2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (2 * Lanes)), a2);
+            b2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes)), b2);
+            c2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (2 * stride) + (2 * Lanes)), c2);
+            d2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (3 * stride) + (2 * Lanes)), d2);
+        }
+
+        for (; j < n; j++)
+        {
+            var o = (nuint)(j * Lanes);
+            var wj = Vector256.Create(Unsafe.Add(ref w, j));
+            a1 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o), a1);
+            b1 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + stride), b1);
+            c1 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + (2 * stride)), c1);
+            d1 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + (3 * stride)), d1);
+        }
+
+        z0 = a0 + (a1 + a2);
+        z1 = b0 + (b1 + b2);
+        z2 = c0 + (c1 + c2);
+        z3 = d0 + (d1 + d2);
     }
 
     /// <summary><c>a·b + c</c>, fused where the hardware can (the margin's analysis covers products rounded or fused).</summary>

@@ -332,7 +332,7 @@ internal sealed class SampleBlocks
     /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal int Train(int start, int end, ref double bias, double[] weights, double step, double[]? sums, ref double biasSum, ref long steps, ref int pendingSteps)
+    internal int Train(int start, int end, ref double bias, double[] weights, double step, double[]? sums, ref double biasSum, ref long steps, ref int pendingSteps, bool prefetch = false)
     {
         var n = Columns;
         ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
@@ -352,6 +352,11 @@ internal sealed class SampleBlocks
             // From the block of the position, 16 rows (four blocks): the next mistake is almost always among them.
             var group = position & ~(Lanes - 1);
             var block = (int)((uint)group / Lanes);
+            if (prefetch)
+            {
+                PrefetchBlock(ref Unsafe.Add(ref x, (nint)(block + (PrefetchGroups * GroupBlocks)) * n * Lanes), n);
+            }
+
             FastNetInputs16(ref Unsafe.Add(ref x, (nint)block * n * Lanes), ref w, n, b, out var z0, out var z1, out var z2, out var z3);
             var mistakes = Mistakes(block, z0, z1, z2, z3);
             var window = (uint.MaxValue << (position - group)) & (uint)((1UL << Math.Min(GroupRows, end - group)) - 1);
@@ -739,6 +744,22 @@ internal sealed class SampleBlocks
 
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref y) + (groups * GroupRows * sizeof(double)));
         Sse.Prefetch0((byte*)Unsafe.AsPointer(ref y) + (groups * GroupRows * sizeof(double)) + 64);
+    }
+
+    /// <summary>Hints the processor to bring the block (<see cref="Lanes"/> rows) at <paramref name="x"/> into cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchBlock(ref double x, int n)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var bytes = (byte*)Unsafe.AsPointer(ref x);
+        for (var o = 0; o < n * Lanes * sizeof(double); o += 64)
+        {
+            Sse.Prefetch0(bytes + o);
+        }
     }
 
     /// <summary><paramref name="sum"/> + v0 + v1 + v2 + v3, one rounded add after another.</summary>

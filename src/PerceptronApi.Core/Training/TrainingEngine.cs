@@ -311,7 +311,7 @@ internal sealed class TrainingEngine
                     _samples.Judge(ref judgement, chunkEnd, judgedBias, judgedWeights);
                 }
 
-                updates += _samples.Train(position, chunkEnd, ref _bias, _weights, step, sums, ref _biasSum, ref _steps, ref pendingSteps);
+                updates += _samples.Train(position, chunkEnd, ref _bias, _weights, step, sums, ref _biasSum, ref _steps, ref pendingSteps, prefetch: judged is null);
                 position = chunkEnd;
             }
         }

@@ -18,7 +18,7 @@ internal sealed class TrainingEngine
     private const int JudgementLead = 256;
 
     /// <summary>Samples trained per call of the fused loop (a multiple of 8; its rows stay in cache between judgement and training).</summary>
-    private const int TrainingChunk = 512;
+    private const int TrainingChunk = 2048;
 
     private readonly SampleBlocks _samples;
 

@@ -140,12 +140,54 @@ internal sealed class SampleBlocks
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
         ref var labels = ref MemoryMarshal.GetArrayDataReference(_givenLabels);
         var order = _order;
+
+        // Whole blocks of 4 rows, 4 features at a time: a 4×4 transpose turns 4 rows' features j..j+3 into features
+        // j..j+3 of the block's 4 lanes, stored as 16 consecutive values. The column maxima (when measured) come from
+        // the same loads: the largest |x| per column is the lane-wise maximum over the rows' vectors.
+        var vectors = Avx.IsSupported ? n / Lanes : 0;
+        var maxima = measure ? new Vector256<double>[Math.Max(1, vectors)] : [];
+        var wholeBlocks = Rows / Lanes;
+        for (var block = 0; block < wholeBlocks && vectors > 0; block++)
+        {
+            var position = block * Lanes;
+            ref var r0 = ref Unsafe.Add(ref data, (nint)(order is null ? position : order[position]) * n);
+            ref var r1 = ref Unsafe.Add(ref data, (nint)(order is null ? position + 1 : order[position + 1]) * n);
+            ref var r2 = ref Unsafe.Add(ref data, (nint)(order is null ? position + 2 : order[position + 2]) * n);
+            ref var r3 = ref Unsafe.Add(ref data, (nint)(order is null ? position + 3 : order[position + 3]) * n);
+            ref var target = ref Unsafe.Add(ref x, (nint)block * n * Lanes);
+            for (var v = 0; v < vectors; v++)
+            {
+                var j = (nuint)(v * Lanes);
+                var p0 = Vector256.LoadUnsafe(ref r0, j);
+                var p1 = Vector256.LoadUnsafe(ref r1, j);
+                var p2 = Vector256.LoadUnsafe(ref r2, j);
+                var p3 = Vector256.LoadUnsafe(ref r3, j);
+                if (measure)
+                {
+                    maxima[v] = Vector256.Max(Vector256.Max(maxima[v], Vector256.Max(Vector256.Abs(p0), Vector256.Abs(p1))), Vector256.Max(Vector256.Abs(p2), Vector256.Abs(p3)));
+                }
+
+                var a = Avx.UnpackLow(p0, p1);
+                var b = Avx.UnpackHigh(p0, p1);
+                var c = Avx.UnpackLow(p2, p3);
+                var e = Avx.UnpackHigh(p2, p3);
+                var o = j * Lanes;
+                Avx.Permute2x128(a, c, 0x20).StoreUnsafe(ref target, o);
+                Avx.Permute2x128(b, e, 0x20).StoreUnsafe(ref target, o + Lanes);
+                Avx.Permute2x128(a, c, 0x31).StoreUnsafe(ref target, o + (2 * Lanes));
+                Avx.Permute2x128(b, e, 0x31).StoreUnsafe(ref target, o + (3 * Lanes));
+            }
+        }
+
+        // The rest one value at a time: the features after the whole vectors, and every feature of the rows after
+        // the whole blocks (or of all rows without 256-bit vectors).
+        var done = vectors > 0 ? wholeBlocks * Lanes : 0;
         for (var position = 0; position < Rows; position++)
         {
             var row = order is null ? position : order[position];
             ref var source = ref Unsafe.Add(ref data, (nint)row * n);
             ref var target = ref Unsafe.Add(ref x, ((nint)(position / Lanes) * n * Lanes) + (position % Lanes));
-            for (var j = 0; j < n; j++)
+            for (var j = position < done ? vectors * Lanes : 0; j < n; j++)
             {
                 Unsafe.Add(ref target, j * Lanes) = Unsafe.Add(ref source, j);
             }
@@ -155,22 +197,16 @@ internal sealed class SampleBlocks
 
         if (measure)
         {
-            // Block by block, every column's lanes at once (the padding is zero and changes no maximum).
-            var blocks = (Rows + Lanes - 1) / Lanes;
-            var maxima = new double[n * Lanes];
-            ref var m = ref MemoryMarshal.GetArrayDataReference(maxima);
-            for (var b = 0; b < blocks; b++)
-            {
-                ref var block = ref Unsafe.Add(ref x, (nint)b * n * Lanes);
-                for (var j = 0; j < n * Lanes; j += Lanes)
-                {
-                    Vector256.Max(Vector256.LoadUnsafe(ref m, (nuint)j), Vector256.Abs(Vector256.LoadUnsafe(ref block, (nuint)j))).StoreUnsafe(ref m, (nuint)j);
-                }
-            }
-
             for (var j = 0; j < n; j++)
             {
-                _columnMax[j] = Math.Max(Math.Max(maxima[j * Lanes], maxima[(j * Lanes) + 1]), Math.Max(maxima[(j * Lanes) + 2], maxima[(j * Lanes) + 3]));
+                var v = j / Lanes;
+                var max = v < vectors ? maxima[v][j % Lanes] : 0.0;
+                for (var position = v < vectors ? done : 0; position < Rows; position++)
+                {
+                    max = Math.Max(max, Math.Abs(Unsafe.Add(ref x, ((nint)(position / Lanes) * n * Lanes) + (position % Lanes) + (j * Lanes))));
+                }
+
+                _columnMax[j] = max;
             }
         }
     }

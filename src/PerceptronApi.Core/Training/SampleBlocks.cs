@@ -474,52 +474,8 @@ internal sealed class SampleBlocks
         return sum <= MarginLimit ? (_marginFactor * sum) + MarginSlack : double.PositiveInfinity;
     }
 
-    /// <summary>Rows per group of <see cref="Train"/>'s search.</summary>
-    private const int GroupOf8 = 2 * Lanes;
-
     /// <summary>
-    /// The net inputs of the 8 rows of the two blocks at <paramref name="x"/>, in a fast order (four chains of fused
-    /// multiply-adds per row, combined at the end): only for decisions proved by the margin.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FastNetInputs8(ref double x, ref double w, int n, double bias, out Vector256<double> z0, out Vector256<double> z1)
-    {
-        var stride = (nuint)(n * Lanes);
-        var a0 = Vector256.Create(bias);
-        var c0 = a0;
-        Vector256<double> a1 = default, a2 = default, a3 = default, c1 = default, c2 = default, c3 = default;
-        var j = 0;
-        for (; j + 4 <= n; j += 4)
-        {
-            var o = (nuint)(j * Lanes);
-            var w0 = Vector256.Create(Unsafe.Add(ref w, j));
-            var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
-            var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
-            var w3 = Vector256.Create(Unsafe.Add(ref w, j + 3));
-            a0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o), a0);
-            c0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + stride), c0);
-            a1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + Lanes), a1);
-            c1 = MultiplyAdd(w1, Vector256.LoadUnsafe(ref x, o + stride + Lanes), c1);
-            a2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (2 * Lanes)), a2);
-            c2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes)), c2);
-            a3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + (3 * Lanes)), a3);
-            c3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + stride + (3 * Lanes)), c3);
-        }
-
-        for (; j < n; j++)
-        {
-            var o = (nuint)(j * Lanes);
-            var wj = Vector256.Create(Unsafe.Add(ref w, j));
-            a0 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o), a0);
-            c0 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + stride), c0);
-        }
-
-        z0 = (a0 + a1) + (a2 + a3);
-        z1 = (c0 + c1) + (c2 + c3);
-    }
-
-    /// <summary>
-    /// The net inputs of the 16 rows of the four blocks at <paramref name="x"/>, in a fast order (three chains of fused
+    /// The net inputs of the 16 rows of the four blocks at <paramref name="x"/>, in a fast order (four chains of fused
     /// multiply-adds per row, combined at the end): only for decisions proved by the margin.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -532,13 +488,15 @@ internal sealed class SampleBlocks
         var d0 = a0;
         Vector256<double> a1 = default, b1 = default, c1 = default, d1 = default;
         Vector256<double> a2 = default, b2 = default, c2 = default, d2 = default;
+        Vector256<double> a3 = default, b3 = default, c3 = default, d3 = default;
         var j = 0;
-        for (; j + 3 <= n; j += 3)
+        for (; j + 4 <= n; j += 4)
         {
             var o = (nuint)(j * Lanes);
             var w0 = Vector256.Create(Unsafe.Add(ref w, j));
             var w1 = Vector256.Create(Unsafe.Add(ref w, j + 1));
             var w2 = Vector256.Create(Unsafe.Add(ref w, j + 2));
+            var w3 = Vector256.Create(Unsafe.Add(ref w, j + 3));
             a0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o), a0);
             b0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + stride), b0);
             c0 = MultiplyAdd(w0, Vector256.LoadUnsafe(ref x, o + (2 * stride)), c0);
@@ -551,6 +509,10 @@ internal sealed class SampleBlocks
             b2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + stride + (2 * Lanes)), b2);
             c2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (2 * stride) + (2 * Lanes)), c2);
             d2 = MultiplyAdd(w2, Vector256.LoadUnsafe(ref x, o + (3 * stride) + (2 * Lanes)), d2);
+            a3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + (3 * Lanes)), a3);
+            b3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + stride + (3 * Lanes)), b3);
+            c3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + (2 * stride) + (3 * Lanes)), c3);
+            d3 = MultiplyAdd(w3, Vector256.LoadUnsafe(ref x, o + (3 * stride) + (3 * Lanes)), d3);
         }
 
         for (; j < n; j++)
@@ -563,10 +525,10 @@ internal sealed class SampleBlocks
             d1 = MultiplyAdd(wj, Vector256.LoadUnsafe(ref x, o + (3 * stride)), d1);
         }
 
-        z0 = a0 + (a1 + a2);
-        z1 = b0 + (b1 + b2);
-        z2 = c0 + (c1 + c2);
-        z3 = d0 + (d1 + d2);
+        z0 = (a0 + a1) + (a2 + a3);
+        z1 = (b0 + b1) + (b2 + b3);
+        z2 = (c0 + c1) + (c2 + c3);
+        z3 = (d0 + d1) + (d2 + d3);
     }
 
     /// <summary><c>a·b + c</c>, fused where the hardware can (the margin's analysis covers products rounded or fused).</summary>

@@ -53,6 +53,24 @@ internal static class Probe
                 }
             }
             Console.WriteLine($"Manual epochs: {sw.Elapsed.TotalMilliseconds / 10 / 100_000 * 1e6:F2} ns/row, {updates / 10} updates/epoch");
+            {
+                var fw = new double[24];
+                var fb = 0.0;
+                var fsums = new double[24];
+                double fbs = 0;
+                long fsteps = 0;
+                var fu = 0;
+                sw.Restart();
+                for (var k = 0; k < 10; k++) { var pend = 0; fu += blocks.Train(0, 100_000, ref fb, fw, 0.1, null, ref fbs, ref fsteps, ref pend); }
+                Console.WriteLine($"Fused Train (perceptron): {sw.Elapsed.TotalMilliseconds / 10 / 100_000 * 1e6:F2} ns/row, {fu / 10} updates/epoch, {sw.Elapsed.TotalMilliseconds * 1e6 / fu:F1} ns/update");
+                Array.Clear(fw);
+                fb = 0;
+                fu = 0;
+                sw.Restart();
+                for (var k = 0; k < 10; k++) { var pend = 0; fu += blocks.Train(0, 100_000, ref fb, fw, 0.1, fsums, ref fbs, ref fsteps, ref pend); }
+                Console.WriteLine($"Fused Train (averaged): {sw.Elapsed.TotalMilliseconds / 10 / 100_000 * 1e6:F2} ns/row, {sw.Elapsed.TotalMilliseconds * 1e6 / fu:F1} ns/update");
+            }
+
             var engine = new TrainingEngine(set, new TrainingOptions { MaxEpochs = 100 }, null);
             engine.Start();
             sw.Restart();

@@ -17,6 +17,9 @@ internal sealed class TrainingEngine
     /// <summary>How far (in samples) a fused judgement runs ahead of the training position.</summary>
     private const int JudgementLead = 256;
 
+    /// <summary>Samples trained per call of the fused loop (a multiple of 8; its rows stay in cache between judgement and training).</summary>
+    private const int TrainingChunk = 2048;
+
     private readonly SampleBlocks _samples;
 
     /// <summary>Decisions taken in the contract's order because the fast order could not prove them (for tests).</summary>
@@ -284,6 +287,35 @@ internal sealed class TrainingEngine
         var position = 0;
         var pendingSteps = 0;
         var checkpoint = CancellationCheckInterval;
+        if (!pocket)
+        {
+            // Perceptron and averaged: the fused search-and-update loop, a chunk at a time (the judgement, when there is
+            // one, runs over each chunk just before the training does: one trip through memory for both).
+            var step = _learningRate * (_positive - _negative);
+            var sums = averaged ? _weightSums : null;
+            while (position < _m)
+            {
+                if (position >= checkpoint)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return null;
+                    }
+
+                    checkpoint = position + CancellationCheckInterval;
+                }
+
+                var chunkEnd = Math.Min(_m, position + TrainingChunk);
+                if (judged is not null)
+                {
+                    _samples.Judge(ref judgement, chunkEnd, judgedBias, judgedWeights);
+                }
+
+                updates += _samples.Train(position, chunkEnd, ref _bias, _weights, step, sums, ref _biasSum, ref _steps, ref pendingSteps, prefetch: judged is null);
+                position = chunkEnd;
+            }
+        }
+
         while (position < _m)
         {
             if (position >= checkpoint)

@@ -76,6 +76,118 @@ public class ExactDecisionTests
     }
 
     [Theory]
+    [MemberData(nameof(Cases))]
+    public void FusedTrain_AdversarialRowAtEveryPosition_UpdatesAsTheScalarRule(int rows, bool labelIsContractClass, int which)
+    {
+        // The fused search-and-update loop (perceptron and averaged) from every start, with an adversarial row at every
+        // position: same weights, same running sums, same number of updates as the rule applied one sample at a time.
+        var (bias, weights, x) = which == 0 ? BelowInContractOrder : AtThresholdInContractOrder;
+        var contractClass = ReferenceTrainer.NetInput(bias, weights, x) >= 0.5 ? 1.0 : 0.0;
+        for (var adversarial = 0; adversarial < rows; adversarial++)
+        {
+            var matrixRows = new double[rows][];
+            var labels = new double[rows];
+            for (var i = 0; i < rows; i++)
+            {
+                matrixRows[i] = i == adversarial ? x : [0.25 * (i % 3), -0.5, 0.125 * i, 1];
+                labels[i] = i == adversarial ? (labelIsContractClass ? contractClass : 1 - contractClass) : (i * 7 % 5 < 2 ? 1 : 0);
+            }
+
+            var blocks = new SampleBlocks(Matrix.FromRows(matrixRows), labels, 0.5, 1.0);
+            for (var start = 0; start <= rows; start++)
+            {
+                // The scalar rule, and the running sums after every step (the steps before start are 3 pending ones).
+                var b = bias;
+                var w = weights.ToArray();
+                var sumB = 0.0;
+                var sumW = new double[w.Length];
+                void AddStep()
+                {
+                    sumB += b;
+                    for (var j = 0; j < w.Length; j++)
+                    {
+                        sumW[j] += w[j];
+                    }
+                }
+
+                AddStep();
+                AddStep();
+                AddStep();
+                var updates = 0;
+                for (var i = start; i < rows; i++)
+                {
+                    var predicted = ReferenceTrainer.NetInput(b, w, matrixRows[i]) >= 0.5 ? 1.0 : 0.0;
+                    if (predicted != labels[i])
+                    {
+                        var delta = 0.1 * (labels[i] - predicted);
+                        b += delta;
+                        for (var j = 0; j < w.Length; j++)
+                        {
+                            w[j] += delta * matrixRows[i][j];
+                        }
+
+                        updates++;
+                    }
+
+                    AddStep();
+                }
+
+                // The fused loop leaves the steps since its last update pending; the caller adds them (as here).
+                var fusedW = new double[RunningSums.PaddedLength(w.Length)];
+                weights.CopyTo(fusedW, 0);
+                var fusedB = bias;
+                var fusedSums = new double[fusedW.Length];
+                var fusedBiasSum = 0.0;
+                var steps = 0L;
+                var pending = 3;
+                var fusedUpdates = blocks.Train(start, rows, ref fusedB, fusedW, 0.1, fusedSums, ref fusedBiasSum, ref steps, ref pending);
+                RunningSums.AddRepeatedly(ref fusedBiasSum, fusedB, fusedSums, fusedW, pending);
+                steps += pending;
+
+                Assert.Equal(updates, fusedUpdates);
+                Assert.Equal(b, fusedB);
+                Assert.Equal(w, fusedW.Take(w.Length));
+                Assert.Equal(3 + (rows - start), steps);
+                Assert.Equal(sumB, fusedBiasSum);
+                Assert.Equal(sumW, fusedSums.Take(w.Length));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(TrainingAlgorithm.Perceptron)]
+    [InlineData(TrainingAlgorithm.Averaged)]
+    public void Train_WeightsTooLargeForTheMargin_MatchesTheReferenceBitForBit(TrainingAlgorithm algorithm)
+    {
+        // Σ|wj·xj| above 2^1000: the margin is not used and every decision is taken in the contract's order. Two
+        // features are equal in every row and their huge weights cancel exactly, so z (and the loss) stay finite.
+        var random = new Random(7);
+        var rows = Enumerable.Range(0, 45).Select(_ =>
+        {
+            var a = Math.Round((random.NextDouble() * 4) - 2, 3);
+            return new[] { a, a, Math.Round((random.NextDouble() * 4) - 2, 3), Math.Round((random.NextDouble() * 4) - 2, 3) };
+        }).ToArray();
+        var labels = rows.Select(r => r[2] - (0.7 * r[3]) >= 0.1 ? 1.0 : 0.0).ToArray();
+        labels[3] = 1 - labels[3];
+        labels[20] = 1 - labels[20];
+        var options = new TrainingOptions
+        {
+            Algorithm = algorithm,
+            MaxEpochs = 6,
+            LearningRate = 0.1,
+            InitialWeights = new Perceptron(0.1, new[] { 1e301, -1e301, 0.5, -0.3 }.AsSpan()),
+        };
+        var exact = 0L;
+        var history = new List<EpochRecord>();
+        Trainer.Train(Scenario.ToSet(rows, labels), options, history.Add, count => exact = count, CancellationToken.None);
+
+        Assert.Contains(history, record => record.Updates > 0);
+        Assert.True(exact > 0);
+        var expected = ReferenceTrainer.Train(rows, labels, options, null);
+        ReferenceEquivalenceTests.AssertSameHistory(expected.History, history);
+    }
+
+    [Theory]
     [InlineData(0, true)]
     [InlineData(0, false)]
     [InlineData(1, true)]

@@ -204,7 +204,10 @@ for number, line in enumerate(lines, 1):
         sys.exit(f"line {number} is not JSON: {line[:200]}")
     if not isinstance(event, dict) or "@t" not in event or not ("@m" in event or "@mt" in event):
         sys.exit(f"line {number} is not a compact log event: {line[:200]}")
-if not any("/api/v1/gates/NOR" in json.loads(line).get("@m", "") for line in lines):
+def message(event):
+    # Compact JSON carries the message template (@mt) and its properties; a rendered message (@m) when asked for.
+    return event.get("@m") or (event.get("@mt", "") + " " + str(event.get("RequestPath", "")))
+if not any("/api/v1/gates/NOR" in message(json.loads(line)) for line in lines):
     sys.exit(f"no request log event for GET /api/v1/gates/NOR among {len(lines)} lines")
 print(f"{len(lines)} lines")
 PY

@@ -45,6 +45,7 @@ internal static class OpenApiSetup
             // A null "result" or "error" is described as a nullable reference, as clients generated from it need.
             options.UseAllOfToExtendReferenceSchemas();
             options.SchemaFilter<OpenResponseSchemaFilter>();
+            options.DocumentFilter<NullableReferenceTypeFilter>();
             options.OperationFilter<RequestExamplesOperationFilter>();
         });
         return services;
@@ -91,6 +92,43 @@ internal sealed class OpenResponseSchemaFilter : ISchemaFilter
         {
             concrete.AdditionalPropertiesAllowed = true;
             concrete.AdditionalProperties = null;
+        }
+    }
+}
+
+/// <summary>
+/// Describes the tags. A nullable reference is written <c>allOf: [$ref], nullable: true</c>; OpenAPI 3.0 wants a <c>type</c> beside
+/// <c>nullable</c>, so this copies the referenced schema's type there (object for records, string for enums).
+/// </summary>
+internal sealed class NullableReferenceTypeFilter : IDocumentFilter
+{
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Gates", "The logic gates as perceptrons: AND, OR, NAND, NOR, NOT, and XOR and XNOR as two-layer networks."),
+        ("Predict", "Any perceptron or network on any inputs: every net input z, every output, and the error against expected outputs."),
+        ("Training jobs", "Train on a gate's truth table or your own data and follow the weights, errors and loss of every epoch."),
+        ("Health", "Liveness and readiness probes."),
+    ];
+
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        swaggerDoc.Tags = new HashSet<OpenApiTag>(Tags.Select(tag => new OpenApiTag { Name = tag.Name, Description = tag.Description }));
+        if (swaggerDoc.Components?.Schemas is not { } schemas)
+        {
+            return;
+        }
+
+        foreach (var property in schemas.Values.SelectMany(schema => schema.Properties?.Values ?? []))
+        {
+            if (property is OpenApiSchema { AllOf: [OpenApiSchemaReference reference], Type: var type } concrete
+                && (type is null || type == JsonSchemaType.Null)
+                && reference.Reference.Id is { } id
+                && schemas.TryGetValue(id, out var target)
+                && target.Type is { } targetType)
+            {
+                // Only the null flag marks a nullable reference; a required one stays non-nullable.
+                concrete.Type = type == JsonSchemaType.Null ? targetType | JsonSchemaType.Null : targetType;
+            }
         }
     }
 }

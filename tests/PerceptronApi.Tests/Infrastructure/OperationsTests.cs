@@ -53,6 +53,11 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
         Assert.Equal(["201", "202", "400", "413", "415", "503"], start["responses"]!.AsObject().Select(r => r.Key));
         Assert.True(start["requestBody"]!["content"]!.AsObject().ContainsKey("text/csv"));
         Assert.Equal("NOR", start["requestBody"]!["content"]!["application/json"]!["examples"]!["NOR"]!["value"]!["gate"]!.GetValue<string>());
+        var job = document["components"]!["schemas"]!["JobResponse"]!["properties"]!;
+        Assert.True(job["result"]!["nullable"]!.GetValue<bool>());
+        Assert.Equal("object", job["result"]!["type"]!.GetValue<string>());
+        Assert.Null(job["status"]!["nullable"]);
+        Assert.True(paths.ContainsKey("/health/ready"));
         Assert.Equal(["step", "sign", "linear", "sigmoid"], document["components"]!["schemas"]!["Activation"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 

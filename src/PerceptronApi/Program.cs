@@ -3,6 +3,7 @@ using PerceptronApi.Gates;
 using PerceptronApi.Infrastructure;
 using PerceptronApi.Predictions;
 using PerceptronApi.Training;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 // `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
@@ -11,45 +12,54 @@ if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
     return exitCode;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddContractLogging();
-builder.Services.AddOptions<LimitsOptions>()
-    .BindConfiguration(LimitsOptions.SectionName)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
-builder.Services.AddContractJson();
-builder.Services.AddContractProblems();
-builder.Services.AddValidation();
-builder.Services.AddRequestBodyLimit();
-builder.Services.AddContractOpenApi();
-builder.Services.AddContractHealthChecks();
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddTrainingJobs();
-// Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
-// can answer them with a problem that names the field.
-builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-
-var app = builder.Build();
-
-// Outermost, so each request is logged once with the status the client finally saw.
-app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
-
-// Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
-// not logged as unhandled errors.
-app.UseExceptionHandler(new ExceptionHandlerOptions
+try
 {
-    SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService
-        && context.Exception is BadHttpRequestException,
-});
-app.UseStatusCodePages();
-app.UseRequestBodyLimit();
+    var builder = WebApplication.CreateBuilder(args);
 
-app.UseContractOpenApi();
-app.MapContractHealthChecks();
-app.MapGateEndpoints();
-app.MapPredictionEndpoints();
-app.MapTrainingJobEndpoints();
+    builder.AddContractLogging();
+    builder.Services.AddOptions<LimitsOptions>()
+        .BindConfiguration(LimitsOptions.SectionName)
+        .ValidateDataAnnotations()
+        .ValidateOnStart();
+    builder.Services.AddContractJson();
+    builder.Services.AddContractProblems();
+    builder.Services.AddValidation();
+    builder.Services.AddRequestBodyLimit();
+    builder.Services.AddContractOpenApi();
+    builder.Services.AddContractHealthChecks();
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddTrainingJobs();
+    // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
+    // can answer them with a problem that names the field.
+    builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+
+    // Outermost, so each request is logged once with the status the client finally saw.
+    app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+
+    // Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
+    // not logged as unhandled errors.
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService
+            && context.Exception is BadHttpRequestException,
+    });
+    app.UseStatusCodePages();
+    app.UseRequestBodyLimit();
+
+    app.UseContractOpenApi();
+    app.MapContractHealthChecks();
+    app.MapGateEndpoints();
+    app.MapPredictionEndpoints();
+    app.MapTrainingJobEndpoints();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (exception is OptionsValidationException or InvalidConfigurationException)
+{
+    // A setting out of range stops the service at start with one line per problem, not a stack trace.
+    await Console.Error.WriteLineAsync($"PerceptronApi did not start: the configuration is invalid.{Environment.NewLine}{ConfigurationErrors.Describe(exception)}");
+    return 1;
+}

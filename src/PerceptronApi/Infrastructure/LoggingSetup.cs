@@ -25,7 +25,7 @@ internal static class LoggingSetup
         var json = format.Equals("json", StringComparison.OrdinalIgnoreCase);
         if (!json && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Log:Format must be \"json\" or \"text\" (got \"{format}\").");
+            throw new InvalidConfigurationException($"Log:Format must be \"json\" or \"text\" (got \"{format}\").");
         }
 
         builder.Services.AddSerilog((services, logger) =>

@@ -20,6 +20,7 @@ internal static class OpenApiSetup
 {
     public static IServiceCollection AddContractOpenApi(this IServiceCollection services)
     {
+        services.AddOptions<OpenApiOptions>().BindConfiguration(OpenApiOptions.SectionName);
         services.AddEndpointsApiExplorer();
 
         // Describe schemas with the contract's serializer settings (enums as lower-case strings), not the defaults.
@@ -53,7 +54,7 @@ internal static class OpenApiSetup
 
     public static WebApplication UseContractOpenApi(this WebApplication app)
     {
-        var settings = app.Configuration.GetSection(OpenApiOptions.SectionName).Get<OpenApiOptions>() ?? new OpenApiOptions();
+        var settings = app.Services.GetRequiredService<IOptions<OpenApiOptions>>().Value;
         if (settings.Enabled)
         {
             app.UseSwagger();

@@ -11,6 +11,9 @@ internal static class ProblemSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var http = context.HttpContext;
+            var routes = http.RequestServices.GetRequiredService<IOptions<OpenApiOptions>>().Value.Enabled
+                ? " The routes are listed at /swagger."
+                : "";
             context.ProblemDetails.Instance ??= http.Request.Path;
 
             // Responses that carry no body of their own (routing misses, a wrong content type, a body cut off by the
@@ -24,8 +27,8 @@ internal static class ProblemSetup
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
                 StatusCodes.Status413PayloadTooLarge => BadRequestExceptionHandler.TooLarge(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value).Detail,
-                StatusCodes.Status404NotFound => $"No route matches {http.Request.Method} {http.Request.Path}. The routes are listed at /swagger.",
-                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}. The routes are listed at /swagger.",
+                StatusCodes.Status404NotFound => $"No route matches {http.Request.Method} {http.Request.Path}.{routes}",
+                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.{routes}",
                 StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {http.Request.ContentType ?? "no Content-Type"}).",
                 _ => null,
             };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -163,7 +164,7 @@ internal static class TrainingJobEndpoints
                 title: refusal == SubmitRefusal.ShuttingDown ? "Shutting down" : "Too many training jobs",
                 detail: refusal == SubmitRefusal.ShuttingDown
                     ? "The service is shutting down and takes no new jobs."
-                    : $"The queue is full ({limits.MaxQueuedJobs} jobs, Training:MaxQueuedJobs). Retry after {limits.RetryAfterSeconds} s.");
+                    : $"The queue is full: {limits.MaxQueuedJobs} job(s) wait for a worker (Training:MaxQueuedJobs). Retry after {limits.RetryAfterSeconds} s.");
         }
 
         var location = $"{Route}/{job.Id}";
@@ -292,11 +293,17 @@ internal static class TrainingJobEndpoints
         }
 
         var from = 0;
-        if (context.Request.Headers["Last-Event-ID"] is { Count: > 0 } values)
+        if (context.Request.Headers["Last-Event-ID"] is { Count: > 0 } values && !string.IsNullOrWhiteSpace(values[^1]))
         {
-            // A reconnecting client sends the id of the last event it received: resume after it.
-            var lastEventId = values[^1];
-            if (!long.TryParse(lastEventId, out var last) || last < 0)
+            // A reconnecting client sends the id of the last event it received: resume after it. Any id past the
+            // history (however many digits) resumes at its end.
+            var lastEventId = values[^1]!.Trim();
+            if (lastEventId.Length > 18 && lastEventId.All(char.IsAsciiDigit))
+            {
+                lastEventId = int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var last))
             {
                 return TypedResults.ValidationProblem(
                     new Dictionary<string, string[]> { ["Last-Event-ID"] = [$"must be the id (epoch) of an event received before (got \"{lastEventId}\")."] },
@@ -468,10 +475,12 @@ internal static class TrainingJobEndpoints
             {
                 // RFC 7240: tokens are case-insensitive and a preference may carry parameters after ';'.
                 var parts = preference.Split(';', 2)[0].Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts is [var name, var value] && name.Equals("wait", StringComparison.OrdinalIgnoreCase)
-                    && int.TryParse(value.Trim('"'), out var seconds) && seconds >= 0)
+                var digits = parts is [var name, var value] && name.Equals("wait", StringComparison.OrdinalIgnoreCase) ? value.Trim('"') : "";
+                if (digits.Length > 0 && digits.All(char.IsAsciiDigit))
                 {
-                    return TimeSpan.FromSeconds(Math.Min(seconds, limits.MaxWaitSeconds));
+                    // Any number of seconds above the limit, however long, is cut to it.
+                    var seconds = digits.Length > 9 ? limits.MaxWaitSeconds : Math.Min(int.Parse(digits, CultureInfo.InvariantCulture), limits.MaxWaitSeconds);
+                    return TimeSpan.FromSeconds(seconds);
                 }
             }
         }

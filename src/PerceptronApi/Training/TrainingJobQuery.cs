@@ -132,7 +132,9 @@ internal static class QueryValues
             return value;
         }
 
-        errors[name] = [$"must be an integer between {int.MinValue} and {int.MaxValue} (got \"{text}\")."];
+        errors[name] = [text.Contains(',', StringComparison.Ordinal)
+            ? $"is given more than once (got \"{text}\")."
+            : text.TrimStart('-').All(char.IsAsciiDigit) ? $"is too large (got \"{text}\")." : $"must be an integer (got \"{text}\")."];
         return null;
     }
 

@@ -81,12 +81,12 @@ internal sealed partial class TrainingWorker(
             }
             else if (deadline.IsCancellationRequested && !job.CancellationToken.IsCancellationRequested)
             {
-                Fail(job, StatusCodes.Status422UnprocessableEntity, "Training took too long", $"The job trained for longer than {limits.MaxJobDuration} (Training:MaxJobDuration) and was stopped after epoch {result.Epochs}. Use fewer samples or epochs.");
+                Fail(job, StatusCodes.Status422UnprocessableEntity, "Training took too long", $"The job trained for longer than {limits.MaxJobDuration.TotalSeconds:0.###} s (Training:MaxJobDuration) and was stopped after epoch {result.Epochs}. Use fewer samples or epochs.");
             }
             else
             {
-                var reason = stoppingToken.IsCancellationRequested ? ShutdownReason : "Canceled by request.";
-                job.Cancel(time.GetUtcNow(), reason);
+                job.Cancel(time.GetUtcNow(), stoppingToken.IsCancellationRequested ? ShutdownReason : "Canceled by request.");
+                var reason = job.Observe(includeHistory: false).StatusReason ?? "";
                 LogCanceled(logger, job.Id, reason);
             }
         }

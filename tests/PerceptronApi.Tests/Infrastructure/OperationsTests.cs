@@ -85,6 +85,7 @@ public class SwaggerDisabledTests() : IClassFixture<SwaggerDisabledTests.Factory
 
         var response = await client.GetAsync("/swagger/v1/swagger.json");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("No route matches GET /swagger/v1/swagger.json.", problem["detail"]!.GetValue<string>());
     }
 }

@@ -30,7 +30,7 @@ public class TrainingJobQueueTests
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Equal("The queue is full (1 jobs, Training:MaxQueuedJobs). Retry after 1 s.", problem["detail"]!.GetValue<string>());
+        Assert.Equal("The queue is full: 1 job(s) wait for a worker (Training:MaxQueuedJobs). Retry after 1 s.", problem["detail"]!.GetValue<string>());
         Assert.Equal("queued", (await client.GetJobAsync(queued, history: false))["status"]!.GetValue<string>());
 
         var cancel = await client.PostAsync($"{TrainingJobClient.Route}/{queued}/cancel", null);

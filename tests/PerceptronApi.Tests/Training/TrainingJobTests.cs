@@ -137,6 +137,37 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
         Assert.Equal("wait=30", response.Headers.GetValues("Preference-Applied").Single());
     }
 
+    [Theory]
+    [InlineData("WAIT=2147483648", "wait=30")]
+    [InlineData("wait=5;ignored=1", "wait=5")]
+    public async Task PreferWait_IsReadCaseInsensitively_AndAnyLargeValueIsCut(string prefer, string applied)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, TrainingJobClient.Route) { Content = new StringContent("""{ "gate": "NAND" }""", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Prefer", prefer);
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(applied, response.Headers.GetValues("Preference-Applied").Single());
+    }
+
+    [Theory]
+    [InlineData("", 10)]
+    [InlineData("99999999999999999999999", 1)]
+    public async Task Events_AnEmptyLastEventIdIsIgnored_AndAHugeOneResumesAtTheEnd(string lastEventId, int expectedEvents)
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TrainingJobClient.Route}/{job["id"]}/events");
+        request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+
+        using var response = await _client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expectedEvents, text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("event: completed", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TutorialGuessAsInitialWeights_ShowsThreeErrorsAtEpochZero()
     {

@@ -11,17 +11,19 @@ internal static class GateEndpoints
 {
     public static RouteGroupBuilder MapGateEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/gates").WithTags("Gates");
+        var group = app.MapGroup("/api/v1/gates").WithTags("Gates").AllowQuery();
 
         group.MapGet("/", ListGates)
             .WithName(nameof(ListGates))
             .WithSummary("List the logic gates")
-            .WithDescription("Every gate with its arity, whether one perceptron can compute it, and its layers of units (bias and weights). All use the step activation with θ 0.5.");
+            .WithDescription("Every gate with its arity, whether one perceptron can compute it, and its layers of units (bias and weights). All use the step activation with θ 0.5.")
+            .ProducesValidationProblem();
 
         group.MapGet("/{name}", GetGate)
             .WithName(nameof(GetGate))
             .WithSummary("Get one gate with its truth table")
             .WithDescription("The name is case-insensitive. The truth table lists the inputs in binary counting order, x1 most significant: (0,0), (0,1), (1,0), (1,1).")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{name}/predict", PredictWithGate)

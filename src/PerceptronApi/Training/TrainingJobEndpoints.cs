@@ -62,12 +62,14 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", ListTrainingJobs)
+            .AllowQuery("status", "limit", "cursor")
             .WithName(nameof(ListTrainingJobs))
             .WithSummary("List training jobs, newest first")
             .WithDescription("Jobs without their history. Filter with status; follow \"next\" for the following page.")
             .ProducesValidationProblem();
 
         group.MapGet("/{id}", GetTrainingJob)
+            .AllowQuery("history")
             .WithName(nameof(GetTrainingJob))
             .WithSummary("Get a training job")
             .WithDescription("The job with its parameters, progress, result and every epoch record (?history=false leaves the history out).")
@@ -75,6 +77,7 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/history", GetTrainingJobHistory)
+            .AllowQuery("from", "limit")
             .WithName(nameof(GetTrainingJobHistory))
             .WithSummary("Page through a job's epoch records")
             .WithDescription("Records from epoch \"from\", at most \"limit\" of them. \"next\" is the following page; while the job runs it points past the last record, where new ones will appear.")
@@ -82,6 +85,7 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/events", StreamTrainingJobEvents)
+            .AllowQuery()
             .WithName(nameof(StreamTrainingJobEvents))
             .WithSummary("Follow a job's epochs live (server-sent events)")
             .WithDescription("""
@@ -95,19 +99,24 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/cancel", CancelTrainingJob)
+            .AllowQuery()
             .WithName(nameof(CancelTrainingJob))
             .WithSummary("Cancel a training job")
             .WithDescription("A queued or running job ends canceled; the answer is 202 with the job. 409 once the job has finished.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapDelete("/{id}", DeleteTrainingJob)
+            .AllowQuery()
             .WithName(nameof(DeleteTrainingJob))
             .WithSummary("Delete a training job")
             .WithDescription("Cancels it first if it is queued or running.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/predict", PredictWithTrainingJob)
+            .AllowQuery()
             .WithName(nameof(PredictWithTrainingJob))
             .WithSummary("Predict with a job's trained model")
             .WithDescription("The same answer as POST /api/v1/predict, with the trained bias, weights and activation. 409 while the job has no result.")

@@ -140,3 +140,32 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         Assert.Contains(message, problem.ErrorsFor(field)[0], StringComparison.Ordinal);
     }
 }
+
+public class UnknownQueryParameterTests(PerceptronApiFactory factory) : IClassFixture<PerceptronApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Theory]
+    [InlineData("GET", "/api/v1/training-jobs?limt=5", "limt", "Known: status, limit, cursor.")]
+    [InlineData("GET", "/api/v1/gates?verbose=true", "verbose", "This route takes no query parameters.")]
+    [InlineData("GET", "/api/v1/gates/AND?format=csv", "format", "This route takes no query parameters.")]
+    [InlineData("POST", "/api/v1/gates/AND/predict?threshold=0.7", "threshold", "This route takes no query parameters.")]
+    public async Task AMisspeltQueryParameter_Returns400NamingIt(string method, string url, string field, string message)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal([$"is not a query parameter of this route. {message}"], problem.ErrorsFor(field));
+    }
+
+    [Fact]
+    public async Task AMisspeltQueryParameterOnAJob_Returns400()
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
+
+        var response = await _client.GetAsync($"{TrainingJobClient.Route}/{job["id"]}/history?form=3");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["is not a query parameter of this route. Known: from, limit."], problem.ErrorsFor("form"));
+    }
+}

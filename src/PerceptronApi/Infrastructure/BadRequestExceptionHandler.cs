@@ -70,7 +70,6 @@ internal sealed partial class BadRequestExceptionHandler(
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more validation errors occurred.",
-            Detail = field == "$" ? $"The body {message}" : $"\"{field}\" {message}",
         };
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -29,11 +28,6 @@ internal static class RequestBodyLimit
                 ProblemDetails = BadRequestExceptionHandler.TooLarge(limit),
             });
             return;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit.MaxRequestBodyBytes;
         }
 
         await next(context);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using PerceptronApi.Core.Model;
 
@@ -27,6 +28,8 @@ internal static class ModelMapping
     public static ImmutableArray<ImmutableArray<Perceptron>> FromLayers(IReadOnlyList<IReadOnlyList<UnitDto>> layers) =>
         [.. layers.Select(layer => layer.Select(unit => unit.ToPerceptron()).ToImmutableArray())];
 
-    /// <summary>The contract's lower-case name of an activation.</summary>
-    public static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
+    /// <summary>The contract's name of an enum value, as JSON writes it: <c>step</c>, <c>pocket</c>, <c>running</c>.</summary>
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum =>
+        JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Infrastructure;
+using PerceptronApi.Models;
 using PerceptronApi.Predictions;
 
 namespace PerceptronApi.Training;
@@ -21,6 +22,7 @@ internal static class TrainingJobEndpoints
         var group = app.MapGroup(Route).WithTags("Training jobs");
 
         group.MapPost("/", StartTrainingJob)
+            .AllowQuery([.. TrainingJobQuery.Names])
             .WithName(nameof(StartTrainingJob))
             .WithSummary("Start a training job")
             .WithDescription("""
@@ -221,7 +223,7 @@ internal static class TrainingJobEndpoints
         var jobs = store.List(wanted, before, size + 1);
         var page = jobs.Take(size).ToList();
         var next = jobs.Count > size
-            ? $"{Route}?{(wanted is null ? "" : $"status={ModelName(wanted.Value)}&")}limit={size}&cursor={page[^1].Sequence}"
+            ? $"{Route}?{(wanted is null ? "" : $"status={ModelMapping.Name(wanted.Value)}&")}limit={size}&cursor={page[^1].Sequence}"
             : null;
         return TypedResults.Ok(new Page<JobResponse>([.. page.Select(job => JobResponses.From(job, includeHistory: false))], next));
     }
@@ -343,7 +345,7 @@ internal static class TrainingJobEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Job already finished",
-                detail: $"Training job {id} has already finished ({job.Status.ToString().ToLowerInvariant()}); only queued or running jobs can be canceled.");
+                detail: $"Training job {id} has already finished ({ModelMapping.Name(job.Status)}); only queued or running jobs can be canceled.");
         }
 
         return TypedResults.Accepted($"{Route}/{id}", JobResponses.From(job, includeHistory: false));
@@ -386,7 +388,7 @@ internal static class TrainingJobEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "No trained model",
-                detail: $"Training job {id} is {job.Status.ToString().ToLowerInvariant()} and has no result to predict with.");
+                detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
         var response = PredictionPlanner.Predict(new Network(result.Model, result.Activation), request, limits.Value, out var errors);
@@ -430,16 +432,6 @@ internal static class TrainingJobEndpoints
         }
         else if (MediaTypeHeaderValue.TryParse(http.ContentType, out var mediaType) && mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var key in http.Query.Keys.Where(key => !TrainingJobQuery.Names.Contains(key)))
-            {
-                errors[key] = [$"is not a parameter of this request. Known: {string.Join(", ", TrainingJobQuery.Names)}."];
-            }
-
-            if (errors.Count > 0)
-            {
-                return (null, null);
-            }
-
             using var reader = new StreamReader(http.Body);
             csv = CsvTrainingData.TryParse(await reader.ReadToEndAsync(cancellationToken), limits.MaxSamples, errors);
             if (csv is null)
@@ -513,8 +505,6 @@ internal static class TrainingJobEndpoints
         errors[field] = [message];
         return null;
     }
-
-    private static string ModelName(JobStatus status) => status.ToString().ToLowerInvariant();
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

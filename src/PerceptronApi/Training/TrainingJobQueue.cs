@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using PerceptronApi.Core.Training;
+using PerceptronApi.Models;
 
 namespace PerceptronApi.Training;
 
@@ -69,7 +69,7 @@ internal sealed partial class TrainingJobQueue(
         }
 
         var p = plan.Parameters;
-        var algorithm = Name(p.Algorithm);
+        var algorithm = ModelMapping.Name(p.Algorithm);
         LogQueued(logger, job.Id, algorithm, p.Samples, p.Features, p.MaxEpochs, p.Gate ?? "none");
         if (!_channel.Writer.TryWrite(job))
         {
@@ -112,8 +112,6 @@ internal sealed partial class TrainingJobQueue(
             Interlocked.Decrement(ref _waiting);
         }
     }
-
-    internal static string Name(TrainingAlgorithm algorithm) => algorithm.ToString().ToLowerInvariant();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} queued: {Algorithm} on {Samples} samples × {Features} features, up to {MaxEpochs} epochs (gate {Gate})")]
     private static partial void LogQueued(ILogger logger, string jobId, string algorithm, int samples, int features, int maxEpochs, string gate);

@@ -30,12 +30,6 @@ internal sealed partial class TrainingWorker(
         await Task.WhenAll(workers);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        CancelEverything();
-        await base.StopAsync(cancellationToken);
-    }
-
     private void CancelEverything()
     {
         queue.Complete();

@@ -73,7 +73,7 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
     }
 }
 
-public class SwaggerDisabledTests() : IClassFixture<SwaggerDisabledTests.Factory>
+public class SwaggerDisabledTests
 {
     public sealed class Factory() : PerceptronApiFactory(new() { ["OpenApi:Enabled"] = "false" });
 

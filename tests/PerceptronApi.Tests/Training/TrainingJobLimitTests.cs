@@ -80,7 +80,7 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         { "", "0,Infinity,1\n", "line 1, column 2", "must be a finite number" },
         { "", "7\n0,0,1\n", "line 1", "needs at least two columns" },
         { "", "0;0;1\n", "line 1", "separate the values with commas (found ';')." },
-        { "algoritm=pocket", "0,0,1\n", "algoritm", "is not a parameter of this request." },
+        { "algoritm=pocket", "0,0,1\n", "algoritm", "is not a query parameter of this route. Known:" },
     };
 
     [Theory]

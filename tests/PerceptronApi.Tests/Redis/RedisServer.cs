@@ -16,7 +16,7 @@ public sealed class RedisServer : IDisposable
         .Select(directory => Path.Combine(directory, "redis-server"))
         .FirstOrDefault(File.Exists));
 
-    private readonly Process? _process;
+    private Process? _process;
 
     public RedisServer()
     {
@@ -26,7 +26,13 @@ public sealed class RedisServer : IDisposable
         }
 
         Port = FreePort();
-        _process = Process.Start(new ProcessStartInfo(Program.Value, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
+        Start();
+    }
+
+    /// <summary>Starts the server (again) on its port, empty.</summary>
+    public void Start()
+    {
+        _process = Process.Start(new ProcessStartInfo(Program.Value!, $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode yes")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,6 +54,16 @@ public sealed class RedisServer : IDisposable
         var required = Environment.GetEnvironmentVariable("REQUIRE_REDIS") == "1";
         Assert.False(required && _process is null, "REQUIRE_REDIS=1 but redis-server is not on PATH.");
         Skip.If(_process is null, "redis-server is not on PATH (install it, e.g. apt-get install redis-server; REQUIRE_REDIS=1 makes this a failure).");
+    }
+
+    /// <summary>Stops the server abruptly, as a crash would.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
     }
 
     public void Dispose()

@@ -265,19 +265,19 @@ internal static class TrainingJobEndpoints
     /// <summary>The job's epochs as server-sent events: replayed, then live, then a final event.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="context">The request (for Last-Event-ID) and the response the stream is written to.</param>
-    /// <param name="store">The job store.</param>
+    /// <param name="jobs">The job service (its store, and when streams end early).</param>
     /// <param name="options">The training limits (heartbeat interval).</param>
     /// <param name="json">The contract's JSON settings.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
     public static async Task<Results<ServerSentEventsResult<byte[]>, ValidationProblem, ProblemHttpResult>> StreamTrainingJobEvents(
         string id,
         HttpContext context,
-        IJobStore store,
+        JobService jobs,
         IOptions<TrainingJobOptions> options,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        if (await store.ReadAsync(id, 0, 0, cancellationToken) is null)
+        if (await jobs.Store.ReadAsync(id, 0, 0, cancellationToken) is null)
         {
             return NotFound(id);
         }
@@ -289,8 +289,9 @@ internal static class TrainingJobEndpoints
                 detail: "The Last-Event-ID header is not an epoch.");
         }
 
-        // Not tied to the host's stopping: on shutdown the jobs end, and each stream ends after its final event.
-        var events = JobEvents.Stream(store, id, from, context.Response, json.Value.SerializerOptions, options.Value.HeartbeatInterval, context.RequestAborted);
+        var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, jobs.StreamsEnd);
+        context.Response.RegisterForDispose(ends);
+        var events = JobEvents.Stream(jobs.Store, id, from, context.Response, json.Value.SerializerOptions, options.Value.HeartbeatInterval, ends.Token);
         return TypedResults.ServerSentEvents(events);
     }
 

@@ -51,6 +51,13 @@ internal sealed partial class JobService(
 
     public IJobStore Store => store;
 
+    /// <summary>
+    /// When this replica's event streams end early: with a shared queue, at shutdown (the job goes on elsewhere and the
+    /// client resumes with Last-Event-ID on another replica); in memory, never (each job ends, and its stream after
+    /// its final event).
+    /// </summary>
+    public CancellationToken StreamsEnd => queue.IsShared ? lifetime.ApplicationStopping : CancellationToken.None;
+
     public async Task<(JobRead? Job, SubmitRefusal Refusal)> SubmitAsync(TrainingPlan plan, CancellationToken cancellationToken)
     {
         if (!Accepting)

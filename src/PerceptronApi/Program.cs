@@ -29,11 +29,18 @@ try
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddTrainingJobs();
+    builder.AddContractMetrics();
+    builder.Services.AddApiKeys();
+    builder.Services.AddContractRateLimits();
+    builder.Services.AddTrustedProxies();
     // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
     // can answer them with a problem that names the field.
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
     var app = builder.Build();
+
+    // Before anything reads the client's address: only a configured proxy may set it.
+    app.UseTrustedProxies();
 
     // Outermost, so each request is logged once with the status the client finally saw.
     app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
@@ -47,9 +54,13 @@ try
     });
     app.UseStatusCodePages();
     app.UseRequestBodyLimit();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
 
     app.UseContractOpenApi();
     app.MapContractHealthChecks();
+    app.MapContractMetrics();
     app.MapGateEndpoints();
     app.MapPredictionEndpoints();
     app.MapTrainingJobEndpoints();

@@ -27,6 +27,7 @@ internal static class GateEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{name}/predict", PredictWithGate)
+            .RequirePredictionRateLimit()
             .WithName(nameof(PredictWithGate))
             .WithSummary("Run a gate on inputs")
             .WithDescription("The body may be empty: the gate's whole truth table is predicted. Give \"expected\" or \"target\" to see each row's error (expected − output) and a summary.")
@@ -37,7 +38,8 @@ internal static class GateEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         return group;
     }
@@ -57,10 +59,12 @@ internal static class GateEndpoints
     /// <param name="name">The gate's name, case-insensitive.</param>
     /// <param name="request">The rows and, optionally, the expected outputs. May be empty.</param>
     /// <param name="limits">The request limits.</param>
+    /// <param name="metrics">Counts the rows predicted.</param>
     public static Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult> PredictWithGate(
         string name,
         PredictInputsRequest? request,
-        IOptions<LimitsOptions> limits)
+        IOptions<LimitsOptions> limits,
+        PerceptronMetrics metrics)
     {
         if (!GateCatalogue.TryGet(name, out var gate))
         {
@@ -68,7 +72,13 @@ internal static class GateEndpoints
         }
 
         var response = PredictionPlanner.Predict(gate.Network, request, limits.Value, out var errors);
-        return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
+        if (response is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        metrics.PredictedRows(response.Predictions.Count);
+        return TypedResults.Ok(response);
     }
 
     private static ProblemHttpResult UnknownGate(string name) => TypedResults.Problem(

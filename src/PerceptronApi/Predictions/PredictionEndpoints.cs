@@ -9,7 +9,7 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery();
+        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit();
 
         group.MapPost("/predict", Predict)
             .WithName(nameof(Predict))
@@ -33,7 +33,8 @@ internal static class PredictionEndpoints
                 new RequestExample("sigmoid", "The same weights through a sigmoid: outputs between 0 and 1", new PredictRequest { Bias = -0.5, Weights = [0.6, 0.6], Activation = Core.Model.Activation.Sigmoid }))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         return group;
     }
@@ -41,9 +42,16 @@ internal static class PredictionEndpoints
     /// <summary>Runs a model on inputs and shows every net input z and output.</summary>
     /// <param name="request">The model, the inputs and optionally the expected outputs.</param>
     /// <param name="limits">The request limits.</param>
-    public static Results<Ok<PredictResponse>, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits)
+    /// <param name="metrics">Counts the rows predicted.</param>
+    public static Results<Ok<PredictResponse>, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits, PerceptronMetrics metrics)
     {
         var response = PredictionPlanner.Predict(request, limits.Value, out var errors);
-        return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
+        if (response is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        metrics.PredictedRows(response.Predictions.Count);
+        return TypedResults.Ok(response);
     }
 }

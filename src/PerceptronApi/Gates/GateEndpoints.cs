@@ -27,7 +27,7 @@ internal static class GateEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{name}/predict", PredictWithGate)
-            .RequirePredictionRateLimit()
+            .RequirePredictionRateLimit(app)
             .WithName(nameof(PredictWithGate))
             .WithSummary("Run a gate on inputs")
             .WithDescription("The body may be empty: the gate's whole truth table is predicted. Give \"expected\" or \"target\" to see each row's error (expected − output) and a summary.")

@@ -176,8 +176,18 @@ internal static class ApiKeySetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ApiKeyRing>();
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+        // Without keys no request is authenticated at all (the scheme is not the default, and the framework's switch stops
+        // it from making a single scheme the default on its own), so the open service pays nothing for it.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddOptions<AuthenticationOptions>().Configure<ApiKeyRing>((authentication, keys) =>
+        {
+            if (keys.Enabled)
+            {
+                authentication.DefaultScheme = ApiKeyAuthentication.SchemeName;
+            }
+        });
         services.AddAuthorization();
         services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
             .Configure<ApiKeyRing>((authorization, keys) => authorization.AddPolicy(ApiKeyAuthentication.Policy, policy =>

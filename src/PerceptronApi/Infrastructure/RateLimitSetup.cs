@@ -50,15 +50,19 @@ internal static class RateLimitSetup
         return services;
     }
 
-    /// <summary>At most RateLimits:PredictionsPerSecond of these requests per client in any second.</summary>
-    public static TBuilder RequirePredictionRateLimit<TBuilder>(this TBuilder builder)
+    /// <summary>At most RateLimits:PredictionsPerSecond of these requests per client in any second (nothing when 0).</summary>
+    public static TBuilder RequirePredictionRateLimit<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(Predictions);
+        Settings(app).PredictionsPerSecond > 0 ? builder.RequireRateLimiting(Predictions) : builder;
 
-    /// <summary>At most RateLimits:JobsPerMinute of these requests per client in any minute.</summary>
-    public static TBuilder RequireJobRateLimit<TBuilder>(this TBuilder builder)
+    /// <summary>At most RateLimits:JobsPerMinute of these requests per client in any minute (nothing when 0).</summary>
+    public static TBuilder RequireJobRateLimit<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(Jobs);
+        Settings(app).JobsPerMinute > 0 ? builder.RequireRateLimiting(Jobs) : builder;
+
+    // A limit that is off adds nothing to its routes: no partition lookup per request.
+    private static RateLimitsOptions Settings(IEndpointRouteBuilder app) =>
+        app.ServiceProvider.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
 
     /// <summary>The window of <paramref name="permits"/> requests over <paramref name="window"/>, per client.</summary>
     public static RateLimitPartition<string> Partition(HttpContext context, int permits, TimeSpan window) =>

@@ -9,7 +9,7 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit();
+        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit(app);
 
         group.MapPost("/predict", Predict)
             .WithName(nameof(Predict))

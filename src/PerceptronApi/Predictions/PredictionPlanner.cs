@@ -41,7 +41,7 @@ internal static class PredictionPlanner
             return null;
         }
 
-        var work = (long)inputs.Rows * network.Layers.Sum(layer => layer.Sum(unit => unit.InputWidth + 1L));
+        var work = (long)inputs.Rows * WeightsAndBiases(network);
         if (work > limits.MaxPredictionWork)
         {
             errors["inputs"] = [$"{inputs.Rows} rows × {work / inputs.Rows} weights and biases = {work} exceeds the limit of {limits.MaxPredictionWork} (Limits:MaxPredictionWork). Send fewer rows or a smaller network."];
@@ -50,6 +50,20 @@ internal static class PredictionPlanner
 
         var expected = BuildExpected(network, inputs.Rows, request, errors);
         return errors.Count == 0 ? new PredictionPlan(network, inputs, expected) : null;
+    }
+
+    private static long WeightsAndBiases(Network network)
+    {
+        var count = 0L;
+        foreach (var layer in network.Layers)
+        {
+            foreach (var unit in layer)
+            {
+                count += unit.InputWidth + 1L;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -78,7 +92,7 @@ internal static class PredictionPlanner
             }
 
             rows[r] = new PredictionDto(
-                requestRows?[r] ?? plan.Inputs.Row(r).ToArray(),
+                requestRows?[r] ?? TruthTables.Row(plan.Inputs, r),
                 batch.NetInputs[r],
                 batch.Outputs[r],
                 continuous ? batch.Classes[r] : null,
@@ -201,7 +215,7 @@ internal static class PredictionPlanner
                 return null;
             }
 
-            return Matrix.BinaryCounting(width);
+            return TruthTables.Of(width);
         }
 
         if (rows.Count > limits.MaxPredictionRows)
@@ -236,7 +250,7 @@ internal static class PredictionPlanner
                 return null;
             }
 
-            var classes = Predictor.Predict(target.Network, request.Inputs is null ? Matrix.BinaryCounting(target.Arity) : Matrix.FromRows(request.Inputs)).Classes;
+            var classes = Predictor.Predict(target.Network, request.Inputs is null ? TruthTables.Of(target.Arity) : Matrix.FromRows(request.Inputs)).Classes;
             var (negative, positive) = activation.Labels;
             return [.. classes.Select(c => c == 1.0 ? positive : negative)];
         }

@@ -30,7 +30,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddTrainingJobs();
     builder.AddContractMetrics();
-    builder.Services.AddApiKeys();
+    builder.AddApiKeys();
     builder.Services.AddContractRateLimits();
     builder.Services.AddTrustedProxies();
     // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
@@ -54,8 +54,7 @@ try
     });
     app.UseStatusCodePages();
     app.UseRequestBodyLimit();
-    app.UseAuthentication();
-    app.UseAuthorization();
+    app.UseApiKeys();
     app.UseRateLimiter();
 
     app.UseContractOpenApi();

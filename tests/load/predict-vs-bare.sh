@@ -5,6 +5,8 @@
 # wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: ROUNDS × 2 ×
 # (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
 # figures, which is why the runs alternate and the ratio is reported per pair. Needs wrk and taskset.
+# BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round (A B C A B C ...), reported
+# against the same bare runs: the before and after of a change in one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,6 +25,11 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 dotnet publish src/PerceptronApi -c Release -o "$OUT/service" --nologo -v quiet >/dev/null
 dotnet publish tests/load/bare -c Release -o "$OUT/bare" --nologo -v quiet >/dev/null
+names="service bare"
+if [ -n "${BASELINE:-}" ]; then
+  dotnet publish "$BASELINE" -c Release -o "$OUT/baseline" --nologo -v quiet >/dev/null
+  names="service bare baseline"
+fi
 
 BODY='{"bias": -0.5, "weights": [0.6, 0.6]}'
 cat > "$OUT/predict.lua" <<LUA
@@ -51,6 +58,7 @@ load() { # name, seconds -> RESULT line
 
 start service service PerceptronApi.dll
 start bare bare Bare.dll
+[ -z "${BASELINE:-}" ] || start baseline baseline PerceptronApi.dll
 service_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/service.port")/api/v1/predict")
 bare_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/bare.port")/api/v1/predict")
 if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; echo " service: $service_body"; echo " bare:    $bare_body"; exit 1; fi
@@ -58,7 +66,7 @@ echo "Both answer: $service_body"
 echo "POST /api/v1/predict, $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %12s %12s %7s   %10s %10s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio
 for round in $(seq 1 "$ROUNDS"); do
-  for name in service bare; do
+  for name in $names; do
     load "$name" "$WARMUP" >/dev/null
     load "$name" "$DURATION" > "$OUT/$name.$round"
   done
@@ -67,7 +75,16 @@ for round in $(seq 1 "$ROUNDS"); do
   [ "$s_bad" -eq 0 ] && [ "$b_bad" -eq 0 ] || echo "non-2xx answers: service $s_bad, bare $b_bad"
   awk -v r="$round" -v s="$s_rps" -v b="$b_rps" -v sp="$s_p99" -v bp="$b_p99" \
     'BEGIN { printf "%-6s %12.0f %12.0f %7.3f   %8.2fms %8.2fms %7.2f\n", r, s, b, s / b, sp, bp, sp / bp }' | tee -a "$OUT/pairs"
+  if [ -n "${BASELINE:-}" ]; then
+    read -r _ c_rps _ c_p99 _ < "$OUT/baseline.$round"
+    awk -v s="$c_rps" -v b="$b_rps" -v sp="$c_p99" -v bp="$b_p99" \
+      'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f\n", "  base", s, "", s / b, sp, "", sp / bp }' | tee -a "$OUT/baseline-pairs"
+  fi
 done
 sort -n -k4 "$OUT/pairs" | awk '{ a[NR] = $4 } END { printf "median req/s ratio (service / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 awk '{ gsub("ms", "", $7); print $7 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (service / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+if [ -n "${BASELINE:-}" ]; then
+  sort -n -k3 "$OUT/baseline-pairs" | awk '{ a[NR] = $3 } END { printf "median req/s ratio (baseline / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  awk '{ print $5 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (baseline / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+fi
 echo "service log lines: $(wc -l < "$OUT/service.log") (one per request at Information, compact JSON)"

@@ -169,30 +169,40 @@ internal sealed class ApiKeyAuthentication(
 /// <summary>Registers the API-key scheme and the policy of the routes that need a key.</summary>
 internal static class ApiKeySetup
 {
-    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    public static WebApplicationBuilder AddApiKeys(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ApiKeyRing>();
-        // Without keys no request is authenticated at all (the scheme is not the default, and the framework's switch stops
-        // it from making a single scheme the default on its own), so the open service pays nothing for it.
-        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        services.AddOptions<AuthenticationOptions>().Configure<ApiKeyRing>((authentication, keys) =>
+
+        // Without keys nothing is authenticated: the scheme is not even registered, so the open service pays nothing
+        // per request for it (the framework adds its authentication middleware whenever a scheme is registered).
+        if (builder.Configuration.GetSection(AuthOptions.SectionName).GetSection(nameof(AuthOptions.ApiKeys)).GetChildren().Any())
         {
-            if (keys.Enabled)
-            {
-                authentication.DefaultScheme = ApiKeyAuthentication.SchemeName;
-            }
-        });
+            services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        }
+
         services.AddAuthorization();
         services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
             .Configure<ApiKeyRing>((authorization, keys) => authorization.AddPolicy(ApiKeyAuthentication.Policy, policy =>
                 policy.RequireAssertion(context => !keys.Enabled || ApiKeyAuthentication.OwnerOf(context.User) is not null)));
-        return services;
+        return builder;
+    }
+
+    /// <summary>Authenticates requests when keys are configured.</summary>
+    public static WebApplication UseApiKeys(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<ApiKeyRing>().Enabled)
+        {
+            app.UseAuthentication();
+        }
+
+        app.UseAuthorization();
+        return app;
     }
 
     /// <summary>These endpoints need an API key when any is configured.</summary>

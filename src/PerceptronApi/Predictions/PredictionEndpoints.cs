@@ -12,6 +12,9 @@ internal static class PredictionEndpoints
         var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit(app);
 
         group.MapPost("/predict", Predict)
+            // The handler checks the request's shape itself (the same rules and messages): the framework's validation
+            // walks the whole request graph, a tenth of this route's time.
+            .DisableValidation()
             .WithName(nameof(Predict))
             .WithSummary("Predict with a gate, a perceptron or a network")
             .WithDescription("""
@@ -43,8 +46,13 @@ internal static class PredictionEndpoints
     /// <param name="request">The model, the inputs and optionally the expected outputs.</param>
     /// <param name="limits">The request limits.</param>
     /// <param name="metrics">Counts the rows predicted.</param>
-    public static Results<Ok<PredictResponse>, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits, PerceptronMetrics metrics)
+    public static Results<PredictionResult, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits, PerceptronMetrics metrics)
     {
+        if (PredictionValidation.Errors(request) is { } invalid)
+        {
+            return TypedResults.ValidationProblem(invalid);
+        }
+
         var response = PredictionPlanner.Predict(request, limits.Value, out var errors);
         if (response is null)
         {
@@ -52,6 +60,6 @@ internal static class PredictionEndpoints
         }
 
         metrics.PredictedRows(response.Predictions.Count);
-        return TypedResults.Ok(response);
+        return new PredictionResult(response);
     }
 }

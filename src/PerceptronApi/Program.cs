@@ -28,6 +28,7 @@ try
     builder.Services.AddContractOpenApi();
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<PredictionGate>();
     builder.Services.AddTrainingJobs();
     builder.AddContractMetrics();
     builder.AddApiKeys();

@@ -39,7 +39,8 @@ internal static class GateEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
@@ -58,12 +59,16 @@ internal static class GateEndpoints
     /// <summary>Runs a gate on the given rows, or on its truth table.</summary>
     /// <param name="name">The gate's name, case-insensitive.</param>
     /// <param name="request">The rows and, optionally, the expected outputs. May be empty.</param>
+    /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="limits">The request limits.</param>
+    /// <param name="predictions">Caps the heavy predictions running at once.</param>
     /// <param name="metrics">Counts the rows predicted.</param>
-    public static Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult> PredictWithGate(
+    public static Results<PredictionResult, ValidationProblem, ProblemHttpResult> PredictWithGate(
         string name,
         PredictInputsRequest? request,
+        HttpContext context,
         IOptions<LimitsOptions> limits,
+        PredictionGate predictions,
         PerceptronMetrics metrics)
     {
         if (!GateCatalogue.TryGet(name, out var gate))
@@ -71,14 +76,9 @@ internal static class GateEndpoints
             return UnknownGate(name);
         }
 
-        var response = PredictionPlanner.Predict(gate.Network, request, limits.Value, out var errors);
-        if (response is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        metrics.PredictedRows(response.Predictions.Count);
-        return TypedResults.Ok(response);
+        return PredictionPlanner.Plan(gate.Network, request, limits.Value, out var errors) is { } plan
+            ? predictions.Answer(context, plan, metrics)
+            : TypedResults.ValidationProblem(errors);
     }
 
     private static ProblemHttpResult UnknownGate(string name) => TypedResults.Problem(

@@ -37,29 +37,32 @@ internal static class PredictionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
 
     /// <summary>Runs a model on inputs and shows every net input z and output.</summary>
     /// <param name="request">The model, the inputs and optionally the expected outputs.</param>
+    /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="limits">The request limits.</param>
+    /// <param name="gate">Caps the heavy predictions running at once.</param>
     /// <param name="metrics">Counts the rows predicted.</param>
-    public static Results<PredictionResult, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits, PerceptronMetrics metrics)
+    public static Results<PredictionResult, ValidationProblem, ProblemHttpResult> Predict(
+        PredictRequest request,
+        HttpContext context,
+        IOptions<LimitsOptions> limits,
+        PredictionGate gate,
+        PerceptronMetrics metrics)
     {
         if (PredictionValidation.Errors(request) is { } invalid)
         {
             return TypedResults.ValidationProblem(invalid);
         }
 
-        var response = PredictionPlanner.Predict(request, limits.Value, out var errors);
-        if (response is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        metrics.PredictedRows(response.Predictions.Count);
-        return new PredictionResult(response);
+        return PredictionPlanner.Plan(request, limits.Value, out var errors) is { } plan
+            ? gate.Answer(context, plan, metrics)
+            : TypedResults.ValidationProblem(errors);
     }
 }

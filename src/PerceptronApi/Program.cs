@@ -29,7 +29,7 @@ try
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<PredictionGate>();
-    builder.Services.AddTrainingJobs();
+    builder.Services.AddTrainingJobs(builder.Configuration);
     builder.AddContractMetrics();
     builder.AddApiKeys();
     builder.Services.AddContractRateLimits();

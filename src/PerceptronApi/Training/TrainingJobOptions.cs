@@ -46,8 +46,8 @@ internal sealed class TrainingJobOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxQueuedJobs { get; set; } = 64;
 
-    /// <summary>Jobs that run at once, one per worker (default: the processor count).</summary>
-    [Range(1, 1_024)]
+    /// <summary>Jobs that run at once, one per worker (default: the processor count); 0 with Redis: an API-only replica.</summary>
+    [Range(0, 1_024)]
     public int Workers { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Jobs kept in memory, finished ones included; the oldest finished job is evicted first (default 1 000).</summary>
@@ -73,6 +73,17 @@ internal sealed class TrainingJobOptions : IValidatableObject
     /// <summary>The longest silence on an event stream before a comment line is sent (default 15 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:15:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a running job's claim lasts unless its worker renews it (a third of the way through, default 30 s).
+    /// A worker that dies loses its jobs to other workers after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.300", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>POST …/cancel</c> waits for a running job to stop before it answers (default 2 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(2);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -17,6 +17,8 @@ internal sealed class PerceptronMetrics
     private readonly Counter<long> _jobsFinished;
     private readonly Counter<long> _epochs;
     private readonly Histogram<double> _jobDuration;
+    private long _queued;
+    private long _running;
 
     public PerceptronMetrics(IMeterFactory meterFactory)
     {
@@ -30,7 +32,21 @@ internal sealed class PerceptronMetrics
             "s",
             "Time from a job's start on a worker to its final status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600] });
+        // Counted in the job store (cluster-wide with a shared one) by a background refresh, not at scrape time: a
+        // scrape must not wait for the store.
+        meter.CreateObservableGauge("perceptron.jobs.queued", () => Volatile.Read(ref _queued), "{job}", "Training jobs waiting for a worker.");
+        meter.CreateObservableGauge("perceptron.jobs.running", () => Volatile.Read(ref _running), "{job}", "Training jobs being trained.");
         Meter = meter;
+    }
+
+    /// <summary>How often the queued and running gauges are read from the job store.</summary>
+    public static readonly TimeSpan JobCountInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The job counts the gauges report, as last read from the job store.</summary>
+    public void JobCounts(long queued, long running)
+    {
+        Volatile.Write(ref _queued, queued);
+        Volatile.Write(ref _running, running);
     }
 
     /// <summary>The meter, for observable gauges registered elsewhere.</summary>

@@ -35,9 +35,6 @@ internal static class PredictionPlanner
         return TryPlan(network, new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target }, limits, errors);
     }
 
-    /// <summary>Plans and runs rows on a model the route names, without the cap on concurrent heavy predictions.</summary>
-    public static PredictResponse? Predict(Network network, PredictInputsRequest? request, LimitsOptions limits, out Dictionary<string, string[]> errors) =>
-        Plan(network, request, limits, out errors) is { } plan ? Run(plan, out errors) : null;
 
     private static PredictionPlan? TryPlan(Network network, PredictRequest request, LimitsOptions limits, Dictionary<string, string[]> errors)
     {

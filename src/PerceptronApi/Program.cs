@@ -28,12 +28,20 @@ try
     builder.Services.AddContractOpenApi();
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<PredictionGate>();
     builder.Services.AddTrainingJobs(builder.Configuration);
+    builder.AddContractMetrics();
+    builder.AddApiKeys();
+    builder.Services.AddContractRateLimits();
+    builder.Services.AddTrustedProxies();
     // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
     // can answer them with a problem that names the field.
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
     var app = builder.Build();
+
+    // Before anything reads the client's address: only a configured proxy may set it.
+    app.UseTrustedProxies();
 
     // Outermost, so each request is logged once with the status the client finally saw.
     app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
@@ -47,9 +55,12 @@ try
     });
     app.UseStatusCodePages();
     app.UseRequestBodyLimit();
+    app.UseApiKeys();
+    app.UseRateLimiter();
 
     app.UseContractOpenApi();
     app.MapContractHealthChecks();
+    app.MapContractMetrics();
     app.MapGateEndpoints();
     app.MapPredictionEndpoints();
     app.MapTrainingJobEndpoints();

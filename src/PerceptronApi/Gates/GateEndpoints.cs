@@ -27,6 +27,7 @@ internal static class GateEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{name}/predict", PredictWithGate)
+            .RequirePredictionRateLimit(app)
             .WithName(nameof(PredictWithGate))
             .WithSummary("Run a gate on inputs")
             .WithDescription("The body may be empty: the gate's whole truth table is predicted. Give \"expected\" or \"target\" to see each row's error (expected − output) and a summary.")
@@ -37,7 +38,9 @@ internal static class GateEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
@@ -56,19 +59,26 @@ internal static class GateEndpoints
     /// <summary>Runs a gate on the given rows, or on its truth table.</summary>
     /// <param name="name">The gate's name, case-insensitive.</param>
     /// <param name="request">The rows and, optionally, the expected outputs. May be empty.</param>
+    /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="limits">The request limits.</param>
-    public static Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult> PredictWithGate(
+    /// <param name="predictions">Caps the heavy predictions running at once.</param>
+    /// <param name="metrics">Counts the rows predicted.</param>
+    public static Results<PredictionResult, ValidationProblem, ProblemHttpResult> PredictWithGate(
         string name,
         PredictInputsRequest? request,
-        IOptions<LimitsOptions> limits)
+        HttpContext context,
+        IOptions<LimitsOptions> limits,
+        PredictionGate predictions,
+        PerceptronMetrics metrics)
     {
         if (!GateCatalogue.TryGet(name, out var gate))
         {
             return UnknownGate(name);
         }
 
-        var response = PredictionPlanner.Predict(gate.Network, request, limits.Value, out var errors);
-        return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
+        return PredictionPlanner.Plan(gate.Network, request, limits.Value, out var errors) is { } plan
+            ? predictions.Answer(context, plan, metrics)
+            : TypedResults.ValidationProblem(errors);
     }
 
     private static ProblemHttpResult UnknownGate(string name) => TypedResults.Problem(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PerceptronApi.Infrastructure;
 
@@ -26,5 +27,8 @@ internal static class JsonSetup
         options.AllowDuplicateProperties = false;
         options.RespectNullableAnnotations = true;
         options.MaxDepth = 16;
+
+        // Generated metadata first; reflection for the rest.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ContractJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver());
     }
 }

@@ -28,11 +28,29 @@ internal sealed class LimitsOptions
     public int MaxTruthTableWidth { get; set; } = 12;
 
     /// <summary>
-    /// The most work in one prediction: rows × the network's weights and biases (default 10 000 000). It bounds the CPU
-    /// time and the size of the answer, which shows every hidden output of every row.
+    /// The most work in one prediction: rows × (the network's weights and biases + its hidden outputs) (default
+    /// 10 000 000). It bounds the CPU time of computing and of writing the answer, which shows every hidden output.
     /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxPredictionWork { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// The most numbers in one prediction's answer: rows × (inputs + hidden outputs + 5) (default 1 000 000, about
+    /// 20 MB of JSON at worst). It bounds the memory and bandwidth one answer takes.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPredictionValues { get; set; } = 1_000_000;
+
+    /// <summary>A prediction of at least this much work (see <see cref="MaxPredictionWork"/>) is heavy (default 100 000).</summary>
+    [Range(1, long.MaxValue)]
+    public long HeavyPredictionWork { get; set; } = 100_000;
+
+    /// <summary>
+    /// Heavy predictions computed and written at once; another gets 503 with Retry-After (default: the processor count,
+    /// as each keeps a core busy).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentHeavyPredictions { get; set; } = Environment.ProcessorCount;
 
     /// <summary>The most layers in a network (default 8).</summary>
     [Range(1, 1_000)]

@@ -1,6 +1,9 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace PerceptronApi.Infrastructure;
 
@@ -13,9 +16,12 @@ internal sealed class LogOptions
     public string? Format { get; set; }
 }
 
-/// <summary>Serilog: levels and enrichers from configuration, the console sink behind a background queue.</summary>
+/// <summary>Serilog: levels and enrichers from configuration, the console written in batches behind a bounded queue.</summary>
 internal static class LoggingSetup
 {
+    /// <summary>Events waiting for the console; more are dropped.</summary>
+    public const int QueueLimit = 10_000;
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     public static WebApplicationBuilder AddContractLogging(this WebApplicationBuilder builder)
@@ -39,30 +45,29 @@ internal static class LoggingSetup
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
 
-            // A predict call is microseconds of work: the console write happens on a background thread, and when the
-            // queue is full events are dropped rather than making requests wait.
-            logger.WriteTo.Async(sink =>
+            // A predict call is microseconds of work: a request only queues its event; the console is written in batches
+            // on a background task, and when the queue is full events are dropped rather than making requests wait.
+            ITextFormatter formatter = json
+                ? new CompactJsonFormatter()
+                : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+            logger.WriteTo.Sink(new BatchedConsoleSink(formatter), new BatchingOptions
             {
-                if (json)
-                {
-                    sink.Console(new CompactJsonFormatter());
-                }
-                else
-                {
-                    sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }, bufferSize: 10_000, blockWhenFull: false);
+                BatchSizeLimit = 1_000,
+                BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
+                EagerlyEmitFirstEvent = true,
+                QueueLimit = QueueLimit,
+            });
         });
         return builder;
     }
 }
 
-/// <summary>The level of a request's log line: probes are routine, server errors stand out.</summary>
+/// <summary>The level of a request's log line: probes and scrapes are routine, server errors stand out.</summary>
 internal static class RequestLogLevel
 {
     public static LogEventLevel For(HttpContext context, double elapsedMilliseconds, Exception? exception) =>
         exception is not null || context.Response.StatusCode == StatusCodes.Status500InternalServerError ? LogEventLevel.Error
         : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Warning // 503: a full queue, shutting down
-        : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+        : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Debug
         : LogEventLevel.Information;
 }

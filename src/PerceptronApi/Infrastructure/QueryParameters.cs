@@ -14,12 +14,25 @@ internal static class QueryParameters
     {
         var allowed = names.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         var known = names.Length == 0 ? "This route takes no query parameters." : $"Known: {string.Join(", ", names)}.";
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilter((context, next) =>
         {
-            var unknown = context.HttpContext.Request.Query.Keys.Where(key => !allowed.Contains(key)).ToList();
-            return unknown.Count == 0
-                ? await next(context)
-                : TypedResults.ValidationProblem(unknown.ToDictionary(key => key, _ => new[] { $"is not a query parameter of this route. {known}" }));
+            // Most requests have no query string: nothing to look at.
+            var query = context.HttpContext.Request.Query;
+            if (query.Count == 0)
+            {
+                return next(context);
+            }
+
+            Dictionary<string, string[]>? unknown = null;
+            foreach (var key in query.Keys)
+            {
+                if (!allowed.Contains(key))
+                {
+                    (unknown ??= [])[key] = [$"is not a query parameter of this route. {known}"];
+                }
+            }
+
+            return unknown is null ? next(context) : ValueTask.FromResult<object?>(TypedResults.ValidationProblem(unknown));
         });
         return builder;
     }

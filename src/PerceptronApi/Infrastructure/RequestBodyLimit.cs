@@ -16,20 +16,21 @@ internal static class RequestBodyLimit
         return services;
     }
 
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        if (context.Request.ContentLength > limit.MaxRequestBodyBytes)
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = BadRequestExceptionHandler.TooLarge(limit),
-            });
-            return;
-        }
+        // Read once: options are fixed for the process, and this runs on every request.
+        var limit = app.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var problems = app.ApplicationServices.GetRequiredService<IProblemDetailsService>();
+        return app.Use((context, next) => context.Request.ContentLength > limit.MaxRequestBodyBytes ? RefuseAsync(context, limit, problems) : next(context));
+    }
 
-        await next(context);
-    });
+    private static async Task RefuseAsync(HttpContext context, LimitsOptions limit, IProblemDetailsService problems)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = BadRequestExceptionHandler.TooLarge(limit),
+        });
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -31,5 +32,13 @@ internal static class ModelMapping
     /// <summary>The contract's name of an enum value, as JSON writes it: <c>step</c>, <c>pocket</c>, <c>running</c>.</summary>
     public static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum =>
-        JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+        EnumNames<TEnum>.Values.TryGetValue(value, out var name) ? name : JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    // Computed once per enum: responses name an activation or a status on every request.
+    private static class EnumNames<TEnum>
+        where TEnum : struct, Enum
+    {
+        public static readonly FrozenDictionary<TEnum, string> Values =
+            Enum.GetValues<TEnum>().ToFrozenDictionary(value => value, value => JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
+    }
 }

@@ -9,9 +9,12 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery();
+        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit(app);
 
         group.MapPost("/predict", Predict)
+            // The handler checks the request's shape itself (the same rules and messages): the framework's validation
+            // walks the whole request graph, a tenth of this route's time.
+            .DisableValidation()
             .WithName(nameof(Predict))
             .WithSummary("Predict with a gate, a perceptron or a network")
             .WithDescription("""
@@ -33,17 +36,33 @@ internal static class PredictionEndpoints
                 new RequestExample("sigmoid", "The same weights through a sigmoid: outputs between 0 and 1", new PredictRequest { Bias = -0.5, Weights = [0.6, 0.6], Activation = Core.Model.Activation.Sigmoid }))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
 
     /// <summary>Runs a model on inputs and shows every net input z and output.</summary>
     /// <param name="request">The model, the inputs and optionally the expected outputs.</param>
+    /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="limits">The request limits.</param>
-    public static Results<Ok<PredictResponse>, ValidationProblem> Predict(PredictRequest request, IOptions<LimitsOptions> limits)
+    /// <param name="gate">Caps the heavy predictions running at once.</param>
+    /// <param name="metrics">Counts the rows predicted.</param>
+    public static Results<PredictionResult, ValidationProblem, ProblemHttpResult> Predict(
+        PredictRequest request,
+        HttpContext context,
+        IOptions<LimitsOptions> limits,
+        PredictionGate gate,
+        PerceptronMetrics metrics)
     {
-        var response = PredictionPlanner.Predict(request, limits.Value, out var errors);
-        return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
+        if (PredictionValidation.Errors(request) is { } invalid)
+        {
+            return TypedResults.ValidationProblem(invalid);
+        }
+
+        return PredictionPlanner.Plan(request, limits.Value, out var errors) is { } plan
+            ? gate.Answer(context, plan, metrics)
+            : TypedResults.ValidationProblem(errors);
     }
 }

@@ -7,7 +7,12 @@ using PerceptronApi.Models;
 namespace PerceptronApi.Predictions;
 
 /// <summary>A checked prediction: the model, the rows and the expected outputs, ready to run.</summary>
-internal sealed record PredictionPlan(Network Network, Matrix Inputs, IReadOnlyList<double>? Expected);
+/// <param name="Network">The model.</param>
+/// <param name="Inputs">The rows, in one block.</param>
+/// <param name="RequestRows">The rows as the request gave them (echoed in the answer), or null for a generated truth table.</param>
+/// <param name="Expected">The expected outputs, when given.</param>
+/// <param name="Work">Rows × (weights and biases + hidden outputs): what running and answering it costs.</param>
+internal sealed record PredictionPlan(Network Network, Matrix Inputs, IReadOnlyList<IReadOnlyList<double>>? RequestRows, IReadOnlyList<double>? Expected, long Work);
 
 /// <summary>
 /// Turns a request whose shape is valid into a <see cref="PredictionPlan"/>, checking what needs the model: the
@@ -15,23 +20,21 @@ internal sealed record PredictionPlan(Network Network, Matrix Inputs, IReadOnlyL
 /// </summary>
 internal static class PredictionPlanner
 {
-    /// <summary>Plans and runs a request that names its own model; null with <paramref name="errors"/> when it is invalid.</summary>
-    public static PredictResponse? Predict(PredictRequest request, LimitsOptions limits, out Dictionary<string, string[]> errors)
+    /// <summary>Plans a request that names its own model; null with <paramref name="errors"/> when it is invalid.</summary>
+    public static PredictionPlan? Plan(PredictRequest request, LimitsOptions limits, out Dictionary<string, string[]> errors)
     {
         errors = [];
         var network = BuildNetwork(request, limits, errors);
-        var plan = network is null ? null : TryPlan(network, request, limits, errors);
-        return plan is null ? null : Run(plan, request.Inputs, errors);
+        return network is null ? null : TryPlan(network, request, limits, errors);
     }
 
-    /// <summary>Plans and runs rows on a model the route names (a gate, a trained job's model).</summary>
-    public static PredictResponse? Predict(Network network, PredictInputsRequest? request, LimitsOptions limits, out Dictionary<string, string[]> errors)
+    /// <summary>Plans rows on a model the route names (a gate, a trained job's model).</summary>
+    public static PredictionPlan? Plan(Network network, PredictInputsRequest? request, LimitsOptions limits, out Dictionary<string, string[]> errors)
     {
-        var predict = new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target };
         errors = [];
-        var plan = TryPlan(network, predict, limits, errors);
-        return plan is null ? null : Run(plan, predict.Inputs, errors);
+        return TryPlan(network, new PredictRequest { Inputs = request?.Inputs, Expected = request?.Expected, Target = request?.Target }, limits, errors);
     }
+
 
     private static PredictionPlan? TryPlan(Network network, PredictRequest request, LimitsOptions limits, Dictionary<string, string[]> errors)
     {
@@ -41,23 +44,61 @@ internal static class PredictionPlanner
             return null;
         }
 
-        var work = (long)inputs.Rows * network.Layers.Sum(layer => layer.Sum(unit => unit.InputWidth + 1L));
+        // The hidden outputs are computed and written into the answer for every row: they count as work too.
+        var (parameters, hidden) = Size(network);
+        var perRow = parameters + hidden;
+        var work = inputs.Rows * perRow;
         if (work > limits.MaxPredictionWork)
         {
-            errors["inputs"] = [$"{inputs.Rows} rows × {work / inputs.Rows} weights and biases = {work} exceeds the limit of {limits.MaxPredictionWork} (Limits:MaxPredictionWork). Send fewer rows or a smaller network."];
+            errors["inputs"] = [$"{inputs.Rows} rows × ({parameters} weights and biases + {hidden} hidden outputs) = {work} exceeds the limit of {limits.MaxPredictionWork} (Limits:MaxPredictionWork). Send fewer rows or a smaller network."];
+            return null;
+        }
+
+        // What the answer holds per row: the inputs echoed, the hidden outputs, and at most z, output, class, expected
+        // and error.
+        var valuesPerRow = inputs.Columns + hidden + AnswerValuesPerRow;
+        var values = inputs.Rows * valuesPerRow;
+        if (values > limits.MaxPredictionValues)
+        {
+            errors["inputs"] = [$"{inputs.Rows} rows × {valuesPerRow} numbers each = {values} numbers in the answer exceeds the limit of {limits.MaxPredictionValues} (Limits:MaxPredictionValues). Send fewer rows or a smaller network."];
             return null;
         }
 
         var expected = BuildExpected(network, inputs.Rows, request, errors);
-        return errors.Count == 0 ? new PredictionPlan(network, inputs, expected) : null;
+        return errors.Count == 0 ? new PredictionPlan(network, inputs, request.Inputs, expected, work) : null;
+    }
+
+    /// <summary>The numbers of a row's answer besides its inputs and hidden outputs: z, output, class, expected, error.</summary>
+    public const int AnswerValuesPerRow = 5;
+
+    /// <summary>The weights and biases of every unit, and the outputs of the hidden units (one per hidden unit and row).</summary>
+    private static (long Parameters, long Hidden) Size(Network network)
+    {
+        long parameters = 0, hidden = 0;
+        for (var l = 0; l < network.Layers.Length; l++)
+        {
+            foreach (var unit in network.Layers[l])
+            {
+                parameters += unit.InputWidth + 1L;
+            }
+
+            if (l < network.Layers.Length - 1)
+            {
+                hidden += network.Layers[l].Length;
+            }
+        }
+
+        return (parameters, hidden);
     }
 
     /// <summary>
     /// Runs a plan and shapes the response: every z, output and, when expected outputs were given, the errors.
     /// Returns <see langword="null"/> with an error when a row's numbers overflow (JSON has no infinity).
     /// </summary>
-    private static PredictResponse? Run(PredictionPlan plan, IReadOnlyList<IReadOnlyList<double>>? requestRows, Dictionary<string, string[]> errors)
+    public static PredictResponse? Run(PredictionPlan plan, out Dictionary<string, string[]> errors)
     {
+        errors = [];
+        var requestRows = plan.RequestRows;
         var network = plan.Network;
         var batch = Predictor.Predict(network, plan.Inputs);
         var overflow = FirstNonFiniteRow(batch);
@@ -78,7 +119,7 @@ internal static class PredictionPlanner
             }
 
             rows[r] = new PredictionDto(
-                requestRows?[r] ?? plan.Inputs.Row(r).ToArray(),
+                requestRows?[r] ?? TruthTables.Row(plan.Inputs, r),
                 batch.NetInputs[r],
                 batch.Outputs[r],
                 continuous ? batch.Classes[r] : null,
@@ -201,7 +242,7 @@ internal static class PredictionPlanner
                 return null;
             }
 
-            return Matrix.BinaryCounting(width);
+            return TruthTables.Of(width);
         }
 
         if (rows.Count > limits.MaxPredictionRows)
@@ -236,7 +277,7 @@ internal static class PredictionPlanner
                 return null;
             }
 
-            var classes = Predictor.Predict(target.Network, request.Inputs is null ? Matrix.BinaryCounting(target.Arity) : Matrix.FromRows(request.Inputs)).Classes;
+            var classes = Predictor.Predict(target.Network, request.Inputs is null ? TruthTables.Of(target.Arity) : Matrix.FromRows(request.Inputs)).Classes;
             var (negative, positive) = activation.Labels;
             return [.. classes.Select(c => c == 1.0 ? positive : negative)];
         }

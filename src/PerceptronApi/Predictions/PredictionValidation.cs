@@ -11,6 +11,25 @@ internal static class PredictionValidation
 {
     private const string OneModel = "Give exactly one model: \"gate\", \"bias\" with \"weights\", or \"layers\".";
 
+    /// <summary>
+    /// The shape errors of <paramref name="request"/> keyed by field, as the framework's validation reports them; null
+    /// when there are none.
+    /// </summary>
+    public static Dictionary<string, string[]>? Errors(PredictRequest request)
+    {
+        Dictionary<string, string[]>? errors = null;
+        foreach (var result in ValidateShape(request))
+        {
+            foreach (var member in result.MemberNames)
+            {
+                errors ??= [];
+                errors[member] = errors.TryGetValue(member, out var messages) ? [.. messages, result.ErrorMessage!] : [result.ErrorMessage!];
+            }
+        }
+
+        return errors;
+    }
+
     public static IEnumerable<ValidationResult> ValidateShape(PredictRequest request, bool requireModel = true)
     {
         if (requireModel)

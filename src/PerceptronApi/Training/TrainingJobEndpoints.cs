@@ -14,9 +14,14 @@ internal static class TrainingJobEndpoints
 {
     public static RouteGroupBuilder MapTrainingJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs");
+        // With API keys configured every route needs one, and a key sees only the jobs it created.
+        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs")
+            .RequireApiKey()
+            .OnlyOwnJobs()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         group.MapPost("/", StartTrainingJob)
+            .RequireJobRateLimit(app)
             .AllowQuery([.. TrainingJobQuery.Names])
             .WithName(nameof(StartTrainingJob))
             .WithSummary("Start a training job")
@@ -35,6 +40,7 @@ internal static class TrainingJobEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", ListTrainingJobs)
@@ -96,6 +102,7 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/predict", PredictWithTrainingJob)
+            .RequirePredictionRateLimit(app)
             .AllowQuery()
             .WithName(nameof(PredictWithTrainingJob))
             .WithSummary("Predict with a job's trained model")
@@ -106,7 +113,9 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
@@ -142,7 +151,7 @@ internal static class TrainingJobEndpoints
             return TypedResults.ValidationProblem(csv?.ToCsvKeys(errors) ?? errors);
         }
 
-        var (job, refusal) = await jobs.SubmitAsync(plan, cancellationToken);
+        var (job, refusal) = await jobs.SubmitAsync(plan, JobAccess.Of(context).Name, cancellationToken);
         if (job is null)
         {
             context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString();
@@ -176,6 +185,7 @@ internal static class TrainingJobEndpoints
     /// <param name="status">Only jobs of this status: queued, running, succeeded, failed or canceled.</param>
     /// <param name="limit">The most jobs in this page (default and maximum: Training:MaxPageSize).</param>
     /// <param name="cursor">From the previous page's "next": the page starts after this job.</param>
+    /// <param name="context">The request, whose API key decides whose jobs are listed.</param>
     /// <param name="store">The job store.</param>
     /// <param name="options">The training limits.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
@@ -183,6 +193,7 @@ internal static class TrainingJobEndpoints
         string? status,
         string? limit,
         string? cursor,
+        HttpContext context,
         IJobStore store,
         IOptions<TrainingJobOptions> options,
         CancellationToken cancellationToken)
@@ -197,7 +208,7 @@ internal static class TrainingJobEndpoints
         }
 
         // One more than the page, to know whether a next page exists.
-        var jobs = await store.ListAsync(wanted, before, size + 1, cancellationToken);
+        var jobs = await store.ListAsync(wanted, JobAccess.Of(context), before, size + 1, cancellationToken);
         var page = jobs.Take(size).ToList();
         var next = jobs.Count > size ? JobLinks.NextJobs(wanted, size, page[^1].Job.Sequence) : null;
         return TypedResults.Ok(new Page<JobResponse>([.. page.Select(job => JobResponses.From(job, includeHistory: false))], next));
@@ -325,14 +336,20 @@ internal static class TrainingJobEndpoints
     /// <summary>Runs the job's trained model on inputs.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="request">The rows and optionally the expected outputs; empty: all binary rows.</param>
+    /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="store">The job store.</param>
     /// <param name="limits">The request limits.</param>
+    /// <param name="predictions">Caps the heavy predictions running at once.</param>
+    /// <param name="metrics">Counts the rows predicted.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
-    public static async Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
+    public static async Task<Results<PredictionResult, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
         string id,
         PredictInputsRequest? request,
+        HttpContext context,
         IJobStore store,
         IOptions<LimitsOptions> limits,
+        PredictionGate predictions,
+        PerceptronMetrics metrics,
         CancellationToken cancellationToken)
     {
         if (await store.ReadAsync(id, 0, 0, cancellationToken) is not { Job: var job })
@@ -349,8 +366,9 @@ internal static class TrainingJobEndpoints
         }
 
         var model = new Network(new Perceptron(result.Bias, result.Weights), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
-        var response = PredictionPlanner.Predict(model, request, limits.Value, out var errors);
-        return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
+        return PredictionPlanner.Plan(model, request, limits.Value, out var errors) is { } plan
+            ? predictions.Answer(context, plan, metrics)
+            : TypedResults.ValidationProblem(errors);
     }
 
     private static int PageSize(string? limit, TrainingJobOptions options, Dictionary<string, string[]> errors)
@@ -370,7 +388,7 @@ internal static class TrainingJobEndpoints
         return null;
     }
 
-    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
+    public static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Training job not found",
         detail: $"There is no training job {id}. Jobs are kept for Training:MaxJobAge after they finish, at most Training:MaxRetainedJobs of them.");

@@ -23,6 +23,7 @@ internal static class TrainingSetup
             .ValidateOnStart();
         services.AddSingleton<JobService>();
         services.AddHostedService<TrainingWorker>();
+        services.AddHostedService<JobCountRefresher>();
         if (!shared)
         {
             services.AddSingleton<IJobStore, InMemoryJobStore>();

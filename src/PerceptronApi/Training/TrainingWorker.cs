@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PerceptronApi.Core.Training;
+using PerceptronApi.Infrastructure;
 using PerceptronApi.Training.Jobs;
 
 namespace PerceptronApi.Training;
@@ -22,6 +23,7 @@ internal sealed partial class TrainingWorker(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    PerceptronMetrics metrics,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
     public const string ShutdownReason = "The service shut down before the job finished.";
@@ -54,7 +56,7 @@ internal sealed partial class TrainingWorker(
     /// <summary>The queue is this process's alone: the jobs still in it would wait for no one.</summary>
     private async Task CancelQueuedAsync()
     {
-        foreach (var read in await _store.ListAsync(JobStatus.Queued, null, int.MaxValue, CancellationToken.None))
+        foreach (var read in await _store.ListAsync(JobStatus.Queued, JobOwner.Anyone, null, int.MaxValue, CancellationToken.None))
         {
             await jobs.CancelAsync(read.Job.Id, ShutdownReason, wait: false, CancellationToken.None);
         }
@@ -147,7 +149,7 @@ internal sealed partial class TrainingWorker(
         try
         {
             result = await Task.Run(
-                () => Trainer.Train(plan.Data, plan.Options, record => records.Writer.TryWrite(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, serializer))), cancellation.Token),
+                () => Trainer.Train(plan.Data, plan.Options, record => Record(records.Writer, record, serializer), cancellation.Token),
                 CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -208,6 +210,16 @@ internal sealed partial class TrainingWorker(
         }
 
         return Ending.Finished;
+    }
+
+    private void Record(ChannelWriter<JobRecord> records, EpochRecord record, JsonSerializerOptions serializer)
+    {
+        if (record.Epoch > 0)
+        {
+            metrics.EpochTrained();
+        }
+
+        records.TryWrite(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, serializer)));
     }
 
     private async Task PumpAsync(string id, ChannelReader<JobRecord> records)
@@ -277,12 +289,26 @@ internal sealed partial class TrainingWorker(
     private async Task<JobSnapshot?> FinishAsync(string id, Func<JobSnapshot, JobSnapshot> finish)
     {
         var update = await PersistentlyAsync(() => _store.UpdateAsync(id, job => job.IsFinished ? null : finish(job), CancellationToken.None));
-        return update is { Applied: true } ? update.Job : null;
+        if (update is not { Applied: true, Job: var job })
+        {
+            return null;
+        }
+
+        metrics.JobFinished(Models.ModelMapping.Name(job.Status), job is { StartedAt: { } started, FinishedAt: { } finished } ? finished - started : null);
+        return job;
     }
 
     private async Task FailAsync(string id, int status, string title, string detail)
     {
-        var error = new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail };
+        // Typed like every other problem of the service: the HTTP semantics of its status.
+        var error = new ProblemDetails
+        {
+            Type = status == StatusCodes.Status500InternalServerError ? "https://tools.ietf.org/html/rfc9110#section-15.6.1" : "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Instance = JobLinks.Job(id),
+        };
         await FinishAsync(id, job => job.Finish(JobStatus.Failed, time.GetUtcNow(), error: error, reason: detail));
         LogFailed(logger, id, detail);
     }

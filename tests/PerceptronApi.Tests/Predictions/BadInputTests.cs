@@ -149,12 +149,12 @@ public class PredictionWorkLimitTests() : IClassFixture<PredictionWorkLimitTests
         using var factory = new Factory();
         var client = factory.CreateClient();
 
-        // 4 rows × (3 + 3 + 3 weights and biases) = 36 > 30.
+        // 4 rows × (3 + 3 + 3 weights and biases + 2 hidden outputs) = 44 > 30.
         var response = await client.PostJsonTextAsync("/api/v1/predict", """
             { "layers": [[{ "bias": 0, "weights": [1, 1] }, { "bias": 0, "weights": [1, 1] }], [{ "bias": 0, "weights": [1, 1] }]] }
             """);
 
         var problem = await response.AssertProblemAsync(System.Net.HttpStatusCode.BadRequest);
-        Assert.Equal(["4 rows × 9 weights and biases = 36 exceeds the limit of 30 (Limits:MaxPredictionWork). Send fewer rows or a smaller network."], problem.ErrorsFor("inputs"));
+        Assert.Equal(["4 rows × (9 weights and biases + 2 hidden outputs) = 44 exceeds the limit of 30 (Limits:MaxPredictionWork). Send fewer rows or a smaller network."], problem.ErrorsFor("inputs"));
     }
 }

@@ -151,9 +151,9 @@ public abstract class JobStoreContract : IAsyncDisposable
         await store.UpdateAsync(ids[1], j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
         await store.UpdateAsync(ids[3], j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
 
-        var first = await store.ListAsync(null, null, 2, default);
-        var second = await store.ListAsync(null, first[^1].Job.Sequence, 10, default);
-        var succeeded = await store.ListAsync(JobStatus.Succeeded, null, 10, default);
+        var first = await store.ListAsync(null, JobOwner.Anyone, null, 2, default);
+        var second = await store.ListAsync(null, JobOwner.Anyone, first[^1].Job.Sequence, 10, default);
+        var succeeded = await store.ListAsync(JobStatus.Succeeded, JobOwner.Anyone, null, 10, default);
 
         Assert.Equal([ids[4], ids[3]], first.Select(r => r.Job.Id));
         Assert.Equal([ids[2], ids[1], ids[0]], second.Select(r => r.Job.Id));
@@ -175,7 +175,7 @@ public abstract class JobStoreContract : IAsyncDisposable
         Assert.Equal(CreateRefusal.None, await store.CreateAsync(c, plan, default));
 
         Assert.Null(await store.ReadAsync(a.Id, 0, 0, default));
-        Assert.Equal([c.Id, b.Id], (await store.ListAsync(null, null, 10, default)).Select(r => r.Job.Id));
+        Assert.Equal([c.Id, b.Id], (await store.ListAsync(null, JobOwner.Anyone, null, 10, default)).Select(r => r.Job.Id));
     }
 
     [SkippableFact]

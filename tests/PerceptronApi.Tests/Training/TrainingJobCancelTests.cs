@@ -96,7 +96,7 @@ public class TrainingJobCancelTests
         }
 
         Assert.Equal(0, await queue.CountAsync(CancellationToken.None));
-        var kept = await store.ListAsync(null, null, 1000, CancellationToken.None);
+        var kept = await store.ListAsync(null, JobOwner.Anyone, null, 1000, CancellationToken.None);
         Assert.Equal(running, Assert.Single(kept).Job.Id);
         await client.DeleteAsync($"{TrainingJobClient.Route}/{running}");
     }

@@ -56,8 +56,8 @@ public class TrainingJobQueueTests
 
         await factory.DisposeAsync();
 
-        Assert.Empty(await store.ListAsync(JobStatus.Queued, null, 100, CancellationToken.None));
-        Assert.Empty(await store.ListAsync(JobStatus.Running, null, 100, CancellationToken.None));
+        Assert.Empty(await store.ListAsync(JobStatus.Queued, JobOwner.Anyone, null, 100, CancellationToken.None));
+        Assert.Empty(await store.ListAsync(JobStatus.Running, JobOwner.Anyone, null, 100, CancellationToken.None));
         Assert.Equal(JobStatus.Canceled, (await Job(running)).Status);
         Assert.Equal("The service shut down before the job finished.", (await Job(running)).StatusReason);
         Assert.Equal(JobStatus.Canceled, (await Job(queued)).Status);

@@ -41,8 +41,11 @@ internal interface IJobStore
     /// <summary>The job and its records from an epoch (at most <paramref name="max"/>); null when there is no such job.</summary>
     Task<JobRead?> ReadAsync(string id, int from, int max, CancellationToken cancellationToken);
 
-    /// <summary>Jobs newest first (without records), optionally of one status, starting below a sequence number.</summary>
-    Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, long? before, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Jobs newest first (without records), optionally of one status and of one owner only (null: every owner's),
+    /// starting below a sequence number.
+    /// </summary>
+    Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, JobOwner owner, long? before, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies <paramref name="change"/> to the job as it is, atomically: when another writer changed it first, the

@@ -48,7 +48,7 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
     public Task<JobRead?> ReadAsync(string id, int from, int max, CancellationToken cancellationToken) =>
         Task.FromResult(Find(id)?.Read(from, max));
 
-    public Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, long? before, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, JobOwner owner, long? before, int limit, CancellationToken cancellationToken)
     {
         var result = new List<JobRead>();
         lock (_gate)
@@ -57,7 +57,7 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
             for (var i = values.Count - 1; i >= 0 && result.Count < limit; i--)
             {
                 var entry = values[i];
-                if ((before is null || entry.Snapshot.Sequence < before) && entry.Read(0, 0) is var read && (status is null || read.Job.Status == status))
+                if ((before is null || entry.Snapshot.Sequence < before) && entry.Read(0, 0) is var read && (status is null || read.Job.Status == status) && owner.Sees(read.Job))
                 {
                     result.Add(read);
                 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using PerceptronApi.Infrastructure;
 using PerceptronApi.Models;
 
 namespace PerceptronApi.Training.Jobs;
@@ -40,6 +41,7 @@ internal sealed partial class JobService(
     IOptions<TrainingJobOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    PerceptronMetrics metrics,
     ILogger<JobService> logger)
 {
     public const string CancelReason = "Canceled by request.";
@@ -58,7 +60,11 @@ internal sealed partial class JobService(
     /// </summary>
     public CancellationToken StreamsEnd => queue.IsShared ? lifetime.ApplicationStopping : CancellationToken.None;
 
-    public async Task<(JobRead? Job, SubmitRefusal Refusal)> SubmitAsync(TrainingPlan plan, CancellationToken cancellationToken)
+    /// <summary>Accepts a job into the store and the queue.</summary>
+    /// <param name="plan">What to train.</param>
+    /// <param name="owner">The API key's name the job belongs to; null when the service is open.</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    public async Task<(JobRead? Job, SubmitRefusal Refusal)> SubmitAsync(TrainingPlan plan, string? owner, CancellationToken cancellationToken)
     {
         if (!Accepting)
         {
@@ -71,7 +77,7 @@ internal sealed partial class JobService(
             return (null, SubmitRefusal.Full);
         }
 
-        var job = new JobSnapshot(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), NextSequence(), time.GetUtcNow(), plan.Parameters);
+        var job = new JobSnapshot(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), NextSequence(), time.GetUtcNow(), plan.Parameters) { Owner = owner };
         if (await store.CreateAsync(job, plan, cancellationToken) != CreateRefusal.None)
         {
             return (null, SubmitRefusal.Full);
@@ -84,6 +90,7 @@ internal sealed partial class JobService(
             return (null, SubmitRefusal.Full);
         }
 
+        metrics.JobSubmitted();
         var p = plan.Parameters;
         var algorithm = ModelMapping.Name(p.Algorithm);
         LogQueued(logger, job.Id, algorithm, p.Samples, p.Features, p.MaxEpochs, p.Gate ?? "none");
@@ -113,6 +120,7 @@ internal sealed partial class JobService(
         if (update is { Applied: true, Job.Status: JobStatus.Canceled })
         {
             await queue.RemoveAsync(id, cancellationToken);
+            metrics.JobFinished(ModelMapping.Name(JobStatus.Canceled), ran: null);
             LogCanceledWhileQueued(logger, id, reason);
         }
 

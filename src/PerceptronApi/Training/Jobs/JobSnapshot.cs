@@ -18,6 +18,7 @@ namespace PerceptronApi.Training.Jobs;
 /// <param name="StatusReason">Why it was canceled or failed, in a sentence.</param>
 /// <param name="CancelRequestedAt">When a cancel was asked for; the running worker stops on it.</param>
 /// <param name="Attempts">How many times a worker started it.</param>
+/// <param name="Owner">The name of the API key that created it (null when the service is open): only that key sees it.</param>
 internal sealed record JobSnapshot(
     string Id,
     long Sequence,
@@ -30,7 +31,8 @@ internal sealed record JobSnapshot(
     ProblemDetails? Error = null,
     string? StatusReason = null,
     DateTimeOffset? CancelRequestedAt = null,
-    int Attempts = 0)
+    int Attempts = 0,
+    string? Owner = null)
 {
     public bool IsFinished => Status.IsFinal();
 

@@ -61,7 +61,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return new JobRead(RedisCodec.ReadJob((byte[])raw!), records is null ? [] : ToRecords(await records), (int)await count);
     }
 
-    public async Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, long? before, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, JobOwner owner, long? before, int limit, CancellationToken cancellationToken)
     {
         var db = redis.Database;
         var result = new List<JobRead>();
@@ -88,7 +88,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
                 }
 
                 var snapshot = RedisCodec.ReadJob((byte[])raw!);
-                if ((status is null || snapshot.Status == status) && result.Count < limit)
+                if ((status is null || snapshot.Status == status) && owner.Sees(snapshot) && result.Count < limit)
                 {
                     result.Add(new JobRead(snapshot, [], (int)records));
                 }

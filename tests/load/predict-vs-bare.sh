@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# POST /api/v1/predict (the tutorial's AND weights, its 4 rows) on the service against a bare minimal-API route that
+# computes the same answer (tests/load/bare), alternately: A B A B ... for ROUNDS rounds. Both servers run at once, each
+# pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout as in a container);
+# wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: ROUNDS × 2 ×
+# (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
+# figures, which is why the runs alternate and the ratio is reported per pair. Needs wrk and taskset.
+# BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round (A B C A B C ...), reported
+# against the same bare runs: the before and after of a change in one run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+OUT=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$OUT"' EXIT
+
+for tool in wrk taskset curl; do command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install wrk util-linux curl)"; exit 2; }; done
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+dotnet publish src/PerceptronApi -c Release -o "$OUT/service" --nologo -v quiet >/dev/null
+dotnet publish tests/load/bare -c Release -o "$OUT/bare" --nologo -v quiet >/dev/null
+names="service bare"
+if [ -n "${BASELINE:-}" ]; then
+  dotnet publish "$BASELINE" -c Release -o "$OUT/baseline" --nologo -v quiet >/dev/null
+  names="service bare baseline"
+fi
+
+BODY='{"bias": -0.5, "weights": [0.6, 0.6]}'
+cat > "$OUT/predict.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$BODY'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.3f %.3f %d %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.requests))
+end
+LUA
+
+start() { # name, folder, dll
+  local port; port=$(free_port)
+  # From the app's folder, as in the container, so its appsettings.json is the one read.
+  (cd "$OUT/$2" && ASPNETCORE_ENVIRONMENT=Production Log__Format=json \
+    exec taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$port/api/v1/predict" && break; sleep 0.2; done
+  echo "$port" > "$OUT/$1.port"
+}
+
+load() { # name, seconds -> RESULT line
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2s" --latency -s "$OUT/predict.lua" "http://127.0.0.1:$(cat "$OUT/$1.port")/api/v1/predict" | grep '^RESULT'
+}
+
+start service service PerceptronApi.dll
+start bare bare Bare.dll
+[ -z "${BASELINE:-}" ] || start baseline baseline PerceptronApi.dll
+service_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/service.port")/api/v1/predict")
+bare_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/bare.port")/api/v1/predict")
+if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; echo " service: $service_body"; echo " bare:    $bare_body"; exit 1; fi
+echo "Both answer: $service_body"
+echo "POST /api/v1/predict, $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %12s %12s %7s   %10s %10s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio
+for round in $(seq 1 "$ROUNDS"); do
+  for name in $names; do
+    load "$name" "$WARMUP" >/dev/null
+    load "$name" "$DURATION" > "$OUT/$name.$round"
+  done
+  read -r _ s_rps _ s_p99 s_bad _ < "$OUT/service.$round"
+  read -r _ b_rps _ b_p99 b_bad _ < "$OUT/bare.$round"
+  [ "$s_bad" -eq 0 ] && [ "$b_bad" -eq 0 ] || echo "non-2xx answers: service $s_bad, bare $b_bad"
+  awk -v r="$round" -v s="$s_rps" -v b="$b_rps" -v sp="$s_p99" -v bp="$b_p99" \
+    'BEGIN { printf "%-6s %12.0f %12.0f %7.3f   %8.2fms %8.2fms %7.2f\n", r, s, b, s / b, sp, bp, sp / bp }' | tee -a "$OUT/pairs"
+  if [ -n "${BASELINE:-}" ]; then
+    read -r _ c_rps _ c_p99 _ < "$OUT/baseline.$round"
+    awk -v s="$c_rps" -v b="$b_rps" -v sp="$c_p99" -v bp="$b_p99" \
+      'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f\n", "  base", s, "", s / b, sp, "", sp / bp }' | tee -a "$OUT/baseline-pairs"
+  fi
+done
+sort -n -k4 "$OUT/pairs" | awk '{ a[NR] = $4 } END { printf "median req/s ratio (service / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+awk '{ gsub("ms", "", $7); print $7 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (service / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+if [ -n "${BASELINE:-}" ]; then
+  sort -n -k3 "$OUT/baseline-pairs" | awk '{ a[NR] = $3 } END { printf "median req/s ratio (baseline / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  awk '{ print $5 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (baseline / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+fi
+echo "service log lines: $(wc -l < "$OUT/service.log") (one per request at Information, compact JSON)"

@@ -21,12 +21,7 @@ internal static class RequestBodyLimit
         var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
         if (context.Request.ContentLength > limit.MaxRequestBodyBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = BadRequestExceptionHandler.TooLarge(limit),
-            });
+            await ProblemResponse.WriteAsync(context, BadRequestExceptionHandler.TooLarge(limit));
             return;
         }
 

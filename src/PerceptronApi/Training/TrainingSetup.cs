@@ -11,6 +11,13 @@ internal static class TrainingSetup
             .BindConfiguration(TrainingJobOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<JobQuotaOptions>()
+            .BindConfiguration(JobQuotaOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<JobMemory>();
+        services.AddSingleton<ClientJobQuota>();
+        services.AddSingleton<EventStreamLimits>();
         services.AddSingleton<IJobStore, InMemoryJobStore>();
         services.AddSingleton<IJobQueue, InMemoryJobQueue>();
         services.AddSingleton<JobService>();

@@ -54,7 +54,7 @@ public sealed class KestrelHardeningTests(KestrelHardeningTests.KestrelFactory f
         // Two requests on one connection: a body after the HEAD answer would be read as the second answer's start.
         const string requests = "HEAD /api/v1/gates HTTP/1.1\r\nHost: test\r\n\r\nGET /health/live HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
 
-        var answer = await RawHttp.SendAsync(_server, requests);
+        var answer = await RawHttp.SendAsync(_server, requests, untilClosed: true);
 
         Assert.Equal(200, RawHttp.Status(answer));
         var second = answer.IndexOf("HTTP/1.1 ", 9, StringComparison.Ordinal);

@@ -17,8 +17,8 @@ public static class RawHttp
         return new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
-    /// <summary>Sends <paramref name="request"/> as is and reads until the server closes or the answer is complete.</summary>
-    public static async Task<string> SendAsync(Uri server, string request, TimeSpan? timeout = null)
+    /// <summary>Sends <paramref name="request"/> as is and reads until the server closes or (unless <paramref name="untilClosed"/>) the answer is complete.</summary>
+    public static async Task<string> SendAsync(Uri server, string request, TimeSpan? timeout = null, bool untilClosed = false)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
@@ -32,7 +32,7 @@ public static class RawHttp
             while (await stream.ReadAsync(buffer, cts.Token) is var read and > 0)
             {
                 answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
-                if (IsComplete(answer.ToString()))
+                if (!untilClosed && IsComplete(answer.ToString()))
                 {
                     break;
                 }

@@ -50,7 +50,7 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
         Assert.True(predict["responses"]!.AsObject().ContainsKey("413"));
         Assert.True(paths["/api/v1/gates/{name}"]!["get"]!["responses"]!.AsObject().ContainsKey("404"));
         var start = paths["/api/v1/training-jobs"]!["post"]!;
-        Assert.Equal(["201", "202", "400", "413", "415", "503"], start["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(["201", "202", "400", "413", "415", "429", "503"], start["responses"]!.AsObject().Select(r => r.Key));
         Assert.True(start["requestBody"]!["content"]!.AsObject().ContainsKey("text/csv"));
         Assert.Equal("NOR", start["requestBody"]!["content"]!["application/json"]!["examples"]!["NOR"]!["value"]!["gate"]!.GetValue<string>());
         var job = document["components"]!["schemas"]!["JobResponse"]!["properties"]!;

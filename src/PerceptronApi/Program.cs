@@ -30,7 +30,7 @@ try
     builder.Services.AddContractOpenApi();
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddTrainingJobs();
+    builder.Services.AddTrainingJobs(builder.Configuration);
     // Unreadable requests (malformed JSON, wrong types) become exceptions in every environment, so the exception handler
     // can answer them with a problem that names the field.
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

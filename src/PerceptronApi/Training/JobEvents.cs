@@ -28,6 +28,7 @@ internal static class JobEvents
     {
         var next = from;
         JobRead? last = null;
+        var quietSince = TimeProvider.System.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before the read, so a record stored between the read and the wait is not missed.
@@ -56,6 +57,7 @@ internal static class JobEvents
             next = Math.Min(next, read.RecordCount) + read.Records.Count;
             if (read.Records.Count > 0)
             {
+                quietSince = TimeProvider.System.GetTimestamp();
                 continue;
             }
 
@@ -65,23 +67,23 @@ internal static class JobEvents
                 yield break;
             }
 
-            bool woke;
+            // A store may wake its readers early (to look again); the comment goes out after a silence of the interval.
+            var quiet = TimeProvider.System.GetElapsedTime(quietSince);
             try
             {
-                await changed.WaitAsync(heartbeat, cancellationToken);
-                woke = true;
+                await changed.WaitAsync(heartbeat - quiet > TimeSpan.Zero ? heartbeat - quiet : TimeSpan.Zero, cancellationToken);
             }
             catch (TimeoutException)
             {
-                woke = false;
             }
             catch (OperationCanceledException)
             {
                 yield break; // the client went away
             }
 
-            if (!woke)
+            if (TimeProvider.System.GetElapsedTime(quietSince) >= heartbeat)
             {
+                quietSince = TimeProvider.System.GetTimestamp();
                 // The SSE formatter has no comment lines, and it has flushed every item it was given: a comment
                 // written between items cannot interleave with one.
                 await response.Body.WriteAsync(Heartbeat, cancellationToken);

@@ -46,8 +46,8 @@ internal sealed class TrainingJobOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxQueuedJobs { get; set; } = 64;
 
-    /// <summary>Jobs that run at once, one per worker (default: the processor count).</summary>
-    [Range(1, 1_024)]
+    /// <summary>Jobs that run at once, one per worker (default: the processor count); 0 with Redis: an API-only replica.</summary>
+    [Range(0, 1_024)]
     public int Workers { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Jobs kept in memory, finished ones included; the oldest finished job is evicted first (default 1 000).</summary>

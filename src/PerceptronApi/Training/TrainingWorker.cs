@@ -74,7 +74,17 @@ internal sealed partial class TrainingWorker(
                 return;
             }
 
-            await RunAsync(lease, stopping);
+            try
+            {
+                await RunAsync(lease, stopping);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                // The store failed (a shared one unreachable for longer than a lease): the job is left to be
+                // reclaimed when its lease expires, and this worker goes on.
+                LogAbandoned(logger, exception, lease.JobId);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
         }
     }
 
@@ -204,7 +214,29 @@ internal sealed partial class TrainingWorker(
     {
         await foreach (var record in records.ReadAllAsync(CancellationToken.None))
         {
-            await _store.AppendRecordAsync(id, record, CancellationToken.None);
+            await PersistentlyAsync(() => _store.AppendRecordAsync(id, record, CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// A store write retried while a shared store is briefly unreachable, for up to a lease: past that the job's lease
+    /// has expired anyway and another worker re-runs it, writing only what is missing.
+    /// </summary>
+    private async Task<T> PersistentlyAsync<T>(Func<Task<T>> write)
+    {
+        var giveUp = time.GetUtcNow() + options.Value.LeaseDuration;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && time.GetUtcNow() < giveUp)
+            {
+                await Task.Delay(delay, CancellationToken.None);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
+            }
         }
     }
 
@@ -244,7 +276,7 @@ internal sealed partial class TrainingWorker(
     /// <returns>The job as it ended; null when it had ended already or is gone.</returns>
     private async Task<JobSnapshot?> FinishAsync(string id, Func<JobSnapshot, JobSnapshot> finish)
     {
-        var update = await _store.UpdateAsync(id, job => job.IsFinished ? null : finish(job), CancellationToken.None);
+        var update = await PersistentlyAsync(() => _store.UpdateAsync(id, job => job.IsFinished ? null : finish(job), CancellationToken.None));
         return update is { Applied: true } ? update.Job : null;
     }
 
@@ -265,11 +297,19 @@ internal sealed partial class TrainingWorker(
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
-                await _store.EvictExpiredAsync(stopping);
-                foreach (var id in await queue.ReclaimExpiredAsync(stopping))
+                try
                 {
-                    await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Queued }, stopping);
-                    LogReclaimed(logger, id);
+                    await _store.EvictExpiredAsync(stopping);
+                    foreach (var id in await queue.ReclaimExpiredAsync(stopping))
+                    {
+                        await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Queued }, stopping);
+                        LogReclaimed(logger, id);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A shared store unreachable for now: the next tick tries again.
+                    LogSweepFailed(logger, exception.Message);
                 }
             }
         }
@@ -293,11 +333,17 @@ internal sealed partial class TrainingWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Training job {JobId} crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Training job {JobId} left for another worker: the job store failed")]
+    private static partial void LogAbandoned(ILogger logger, Exception exception, string jobId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} handed back to the queue at shutdown")]
     private static partial void LogHandedBack(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} lost its lease: another worker runs it")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job sweep failed: {Reason}")]
+    private static partial void LogSweepFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} reclaimed: its worker's lease expired")]
     private static partial void LogReclaimed(ILogger logger, string jobId);

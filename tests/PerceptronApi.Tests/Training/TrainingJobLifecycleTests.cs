@@ -44,19 +44,6 @@ public class TrainingJobLifecycleTests
     }
 
     [Fact]
-    public async Task ALastEventIdBeyondTheHistory_EndsWithTheFinalEventOnly()
-    {
-        await using var factory = new TrainingFactory();
-        var client = factory.CreateClient();
-        var job = await client.StartAndWaitAsync("""{ "gate": "NOR" }""");
-
-        var events = await client.ReadEventsAsync(job["id"]!.GetValue<string>(), lastEventId: int.MaxValue);
-
-        var only = Assert.Single(events);
-        Assert.Equal("completed", only.EventType);
-    }
-
-    [Fact]
     public async Task ShuttingDown_SendsTheCanceledEventToOpenStreams()
     {
         var factory = new TrainingFactory();

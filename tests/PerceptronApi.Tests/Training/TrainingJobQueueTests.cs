@@ -43,29 +43,6 @@ public class TrainingJobQueueTests
     }
 
     [Fact]
-    public async Task AQuietEventStream_SendsCommentLines()
-    {
-        await using var factory = new OneWorkerFactory();
-        var client = factory.CreateClient();
-        var running = await client.StartAsync(TrainingJobClient.LongJob());
-        await client.WaitForStatusAsync(running, "running");
-        var queued = await client.StartAsync("""{ "gate": "NOR" }""");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var response = await client.GetAsync($"{TrainingJobClient.Route}/{queued}/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
-
-        // The queued job records nothing while the one worker is busy: the stream has only comments to send.
-        var first = await reader.ReadLineAsync(cts.Token);
-        var second = await reader.ReadLineAsync(cts.Token);
-
-        Assert.Equal(": keep-alive", first);
-        Assert.Equal("", second);
-        await client.DeleteAsync($"{TrainingJobClient.Route}/{running}");
-        var rest = await reader.ReadToEndAsync(cts.Token);
-        Assert.Contains("event: completed", rest, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task ShuttingDown_LeavesEveryJobFinishedWithAReason()
     {
         var factory = new OneWorkerFactory();

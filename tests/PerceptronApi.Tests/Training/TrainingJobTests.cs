@@ -140,23 +140,6 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
         Assert.Equal(applied, response.Headers.GetValues("Preference-Applied").Single());
     }
 
-    [Theory]
-    [InlineData("", 10)]
-    [InlineData("99999999999999999999999", 1)]
-    public async Task Events_AnEmptyLastEventIdIsIgnored_AndAHugeOneResumesAtTheEnd(string lastEventId, int expectedEvents)
-    {
-        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TrainingJobClient.Route}/{job["id"]}/events");
-        request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-
-        using var response = await _client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(expectedEvents, text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("event: completed", text, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task TutorialGuessAsInitialWeights_ShowsThreeErrorsAtEpochZero()
     {
@@ -405,80 +388,6 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
     }
 
     [Fact]
-    public async Task Events_ReplayAFinishedJob_ThenTheFinalEvent()
-    {
-        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
-        var id = job["id"]!.GetValue<string>();
-
-        var events = await _client.ReadEventsAsync(id);
-
-        Assert.Equal(10, events.Count);
-        Assert.All(events.Take(9), e => Assert.Equal("epoch", e.EventType));
-        Assert.Equal(Enumerable.Range(0, 9).Select(i => i.ToString()), events.Take(9).Select(e => e.EventId));
-        Assert.True(JsonNode.DeepEquals(job["history"]![3], JsonNode.Parse(events[3].Data)));
-        Assert.Equal("completed", events[9].EventType);
-        var final = JsonNode.Parse(events[9].Data)!;
-        Assert.Equal("succeeded", final["status"]!.GetValue<string>());
-        Assert.Null(final["history"]);
-    }
-
-    [Fact]
-    public async Task Events_ResumeAfterLastEventId()
-    {
-        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
-
-        var events = await _client.ReadEventsAsync(job["id"]!.GetValue<string>(), lastEventId: 5);
-
-        Assert.Equal(["6", "7", "8", null], events.Select(e => e.EventId));
-        Assert.Equal("completed", events[^1].EventType);
-    }
-
-    [Fact]
-    public async Task Events_WithABadLastEventId_Return400()
-    {
-        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TrainingJobClient.Route}/{job["id"]}/events");
-        request.Headers.Add("Last-Event-ID", "soon");
-
-        var response = await _client.SendAsync(request);
-
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("must be the id", problem.ErrorsFor("Last-Event-ID")[0], StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ALongJob_StreamsLiveEvents_AndCancelEndsItCanceled()
-    {
-        var id = await _client.StartAsync(TrainingJobClient.LongJob());
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TrainingJobClient.Route}/{id}/events");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
-        var items = new List<System.Net.ServerSentEvents.SseItem<string>>();
-        var canceled = false;
-
-        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(cts.Token)).EnumerateAsync(cts.Token))
-        {
-            items.Add(item);
-            if (!canceled && item.EventType == "epoch" && int.Parse(item.EventId!) >= 3)
-            {
-                var cancel = await _client.PostAsync($"{TrainingJobClient.Route}/{id}/cancel", null);
-                Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-                canceled = true;
-            }
-        }
-
-        Assert.Equal("canceled", items[^1].EventType);
-        var epochs = items.SkipLast(1).Select(e => int.Parse(e.EventId!)).ToList();
-        Assert.Equal(Enumerable.Range(0, epochs.Count), epochs);
-        Assert.True(epochs.Count < 5_001, "The job ran to the end despite the cancel.");
-        var job = await _client.GetJobAsync(id, history: false);
-        Assert.Equal("canceled", job["status"]!.GetValue<string>());
-        Assert.Equal("Canceled by request.", job["statusReason"]!.GetValue<string>());
-        Assert.Null(job["result"]);
-        await (await _client.PostAsync($"{TrainingJobClient.Route}/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict);
-    }
-
-    [Fact]
     public async Task PredictingWhileTheJobHasNoResult_Returns409()
     {
         var id = await _client.StartAsync(TrainingJobClient.LongJob());
@@ -488,21 +397,5 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("has no result", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await _client.DeleteAsync($"{TrainingJobClient.Route}/{id}");
-    }
-
-    [Fact]
-    public async Task ManyConcurrentJobsAndListeners_AllFinishWithTheirHistories()
-    {
-        string[] gates = ["AND", "OR", "NAND", "NOR", "NOT", "XOR", "XNOR"];
-        var ids = await Task.WhenAll(Enumerable.Range(0, 21).Select(i => _client.StartAsync($$"""{ "gate": "{{gates[i % 7]}}", "maxEpochs": 200 }""")));
-
-        var streams = await Task.WhenAll(ids.SelectMany(id => new[] { id, id }).Select(id => _client.ReadEventsAsync(id)));
-
-        foreach (var (events, id) in streams.Zip(ids.SelectMany(id => new[] { id, id })))
-        {
-            var job = await _client.GetJobAsync(id);
-            Assert.Equal("completed", events[^1].EventType);
-            Assert.Equal(job["history"]!.AsArray().Count, events.Count - 1);
-        }
     }
 }

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training;
+using PerceptronApi.Infrastructure;
+using PerceptronApi.Training.Jobs;
+
+namespace PerceptronApi.Training.Redis;
+
+/// <summary>
+/// How snapshots and plans are written to Redis: the contract's JSON conventions, except that a field this replica
+/// does not know is skipped, so replicas of a newer version can share the store during a rolling upgrade.
+/// </summary>
+internal static class RedisCodec
+{
+    private static readonly JsonSerializerOptions Options = Create();
+
+    public static byte[] Write(JobSnapshot job) => JsonSerializer.SerializeToUtf8Bytes(job, Options);
+
+    public static JobSnapshot ReadJob(byte[] json) => JsonSerializer.Deserialize<JobSnapshot>(json, Options)!;
+
+    public static byte[] Write(TrainingPlan plan) => JsonSerializer.SerializeToUtf8Bytes(
+        new StoredPlan(plan.Data.Samples, plan.Data.Features, plan.Data.Inputs.Data.ToArray(), plan.Data.Labels, plan.Options, plan.Parameters),
+        Options);
+
+    public static TrainingPlan ReadPlan(byte[] json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredPlan>(json, Options)!;
+        var data = new TrainingSet(Matrix.FromRowMajor(stored.Inputs, stored.Samples, stored.Features), stored.Labels);
+        return new TrainingPlan(data, stored.Options, stored.Parameters);
+    }
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions();
+        JsonSetup.Apply(options);
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        options.MaxDepth = 64;
+        options.Converters.Add(new PerceptronConverter());
+        return options;
+    }
+
+    /// <summary>A plan as stored: the samples row-major, so a large data set is one array.</summary>
+    private sealed record StoredPlan(int Samples, int Features, double[] Inputs, ImmutableArray<double> Labels, TrainingOptions Options, JobParameters Parameters);
+
+    /// <summary>A unit as <c>{ "bias", "weights" }</c> (starting weights in the options).</summary>
+    private sealed class PerceptronConverter : JsonConverter<Perceptron>
+    {
+        public override Perceptron Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var unit = JsonSerializer.Deserialize<Models.UnitDto>(ref reader, options)!;
+            return unit.ToPerceptron();
+        }
+
+        public override void Write(Utf8JsonWriter writer, Perceptron value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, Models.UnitDto.From(value), options);
+    }
+}

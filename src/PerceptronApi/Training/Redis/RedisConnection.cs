@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace PerceptronApi.Training.Redis;
+
+/// <summary>
+/// The one connection to Redis this process shares, and the wake-ups it hears: a message on a channel completes the
+/// local waiters of that job (or of the queue). It connects in the background and reconnects by itself; until it can,
+/// every call fails fast with a <see cref="RedisConnectionException"/>, answered as a 503.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _canceled = new(StringComparer.Ordinal);
+    private TaskCompletionSource _queued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RedisConnection(string configuration, IOptions<RedisOptions> options)
+    {
+        var settings = options.Value;
+        Keys = new RedisKeys(settings.KeyPrefix);
+        var config = ConfigurationOptions.Parse(configuration);
+        config.AbortOnConnectFail = false;
+        var timeout = (int)settings.OperationTimeout.TotalMilliseconds;
+        config.ConnectTimeout = Math.Min(config.ConnectTimeout, timeout);
+        config.SyncTimeout = timeout;
+        config.AsyncTimeout = timeout;
+        config.ConnectRetry = int.MaxValue;
+        config.ReconnectRetryPolicy = new ExponentialRetry(100, 2000);
+        config.ClientName ??= "perceptron-api";
+        PollInterval = settings.PollInterval;
+        _multiplexer = ConnectionMultiplexer.Connect(config);
+
+        // Subscriptions are restored by the client after a reconnect.
+        var subscriber = _multiplexer.GetSubscriber();
+        subscriber.Subscribe(RedisChannel.Literal(Keys.ChangedChannel), (_, id) => Complete(_changed, id!));
+        subscriber.Subscribe(RedisChannel.Literal(Keys.CancelChannel), (_, id) => Complete(_canceled, id!));
+        subscriber.Subscribe(RedisChannel.Literal(Keys.QueueChannel), (_, _) => Interlocked.Exchange(ref _queued, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
+    }
+
+    public RedisKeys Keys { get; }
+
+    public TimeSpan PollInterval { get; }
+
+    public IDatabase Database => _multiplexer.GetDatabase();
+
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>Completes at the next change message for the job, or after the poll interval.</summary>
+    public Task WhenChanged(string id) => Wait(_changed, id);
+
+    /// <summary>Completes at the next cancel message for the job, or after the poll interval.</summary>
+    public Task WhenCancelMessage(string id) => Wait(_canceled, id);
+
+    /// <summary>Completes when a job is queued anywhere, or after the poll interval.</summary>
+    public Task WhenQueued() => Task.WhenAny(Volatile.Read(ref _queued).Task, Task.Delay(PollInterval));
+
+    public ValueTask DisposeAsync() => _multiplexer.DisposeAsync();
+
+    private Task<Task> Wait(ConcurrentDictionary<string, TaskCompletionSource> waiters, string id) =>
+        Task.WhenAny(waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task, Task.Delay(PollInterval));
+
+    private static void Complete(ConcurrentDictionary<string, TaskCompletionSource> waiters, string id)
+    {
+        if (waiters.TryRemove(id, out var waiting))
+        {
+            waiting.TrySetResult();
+        }
+    }
+}
+
+/// <summary>Every key and channel the shared store uses, under one prefix.</summary>
+internal sealed class RedisKeys(string prefix)
+{
+    /// <summary>A job's snapshot (a JSON string).</summary>
+    public RedisKey Job(string id) => $"{prefix}job:{id}";
+
+    /// <summary>What a job trains on, until it ends (a JSON string).</summary>
+    public RedisKey Plan(string id) => $"{prefix}plan:{id}";
+
+    /// <summary>A job's epoch records: a stream whose entry ids are <c>{epoch}-1</c>.</summary>
+    public RedisKey Records(string id) => $"{prefix}records:{id}";
+
+    /// <summary>Every kept job by sequence (a sorted set).</summary>
+    public RedisKey Jobs => $"{prefix}jobs";
+
+    /// <summary>The queue: a stream read by the workers' consumer group; a pending entry is a lease.</summary>
+    public RedisKey Queue => $"{prefix}queue";
+
+    /// <summary>The jobs that wait, by sequence (a sorted set): the queue's count and what a cancel takes out.</summary>
+    public RedisKey Waiting => $"{prefix}waiting";
+
+    /// <summary>Each waiting job's queue entry id (a hash), so a removed job's entry is deleted too.</summary>
+    public RedisKey Entries => $"{prefix}entries";
+
+    public string Group { get; } = "workers";
+
+    public string ChangedChannel => $"{prefix}changed";
+
+    public string CancelChannel => $"{prefix}cancel";
+
+    public string QueueChannel => $"{prefix}queued";
+}

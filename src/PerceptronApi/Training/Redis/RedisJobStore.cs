@@ -1,0 +1,259 @@
+using Microsoft.Extensions.Options;
+using PerceptronApi.Training.Jobs;
+using StackExchange.Redis;
+
+namespace PerceptronApi.Training.Redis;
+
+/// <summary>
+/// Jobs in Redis, shared by every replica: a snapshot string per job (changed by compare-and-set on its whole value),
+/// the plan until the job ends, a stream of records whose entry ids are the epochs (so an append is idempotent and a
+/// resume point a direct lookup), and a sorted set of jobs by sequence for the list. A finished job's keys expire after
+/// <see cref="TrainingJobOptions.MaxJobAge"/>; <see cref="TrainingJobOptions.MaxRetainedJobs"/> counts the sorted set.
+/// </summary>
+internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options) : IJobStore
+{
+    // Appends the record only when it is the next one (none twice, no gap), only while the job exists; a finished
+    // job's records expire with it. KEYS: job, records. ARGV: entry id, bytes, channel, job id, epoch.
+    private const string AppendScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+        if redis.call('XLEN', KEYS[2]) ~= tonumber(ARGV[5]) then return 0 end
+        redis.call('XADD', KEYS[2], ARGV[1], 'r', ARGV[2])
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+        redis.call('PUBLISH', ARGV[3], ARGV[4])
+        return 1
+        """;
+
+    private const int UpdateAttempts = 100;
+
+    private RedisKeys Keys => redis.Keys;
+
+    public async Task<CreateRefusal> CreateAsync(JobSnapshot job, TrainingPlan plan, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var limits = options.Value;
+        if (await db.SortedSetLengthAsync(Keys.Jobs) >= limits.MaxRetainedJobs && !await EvictOldestFinishedAsync(db, limits.MaxRetainedJobs))
+        {
+            return CreateRefusal.Full;
+        }
+
+        var transaction = db.CreateTransaction();
+        _ = transaction.StringSetAsync(Keys.Job(job.Id), RedisCodec.Write(job));
+        _ = transaction.StringSetAsync(Keys.Plan(job.Id), RedisCodec.Write(plan));
+        _ = transaction.SortedSetAddAsync(Keys.Jobs, job.Id, job.Sequence);
+        await transaction.ExecuteAsync();
+        return CreateRefusal.None;
+    }
+
+    public async Task<JobRead?> ReadAsync(string id, int from, int max, CancellationToken cancellationToken)
+    {
+        var transaction = redis.Database.CreateTransaction();
+        var job = transaction.StringGetAsync(Keys.Job(id));
+        var records = max > 0 ? transaction.StreamRangeAsync(Keys.Records(id), $"{Math.Max(from, 0)}-1", "+", max) : null;
+        var count = transaction.StreamLengthAsync(Keys.Records(id));
+        await transaction.ExecuteAsync();
+        var raw = await job;
+        if (raw.IsNull)
+        {
+            return null;
+        }
+
+        return new JobRead(RedisCodec.ReadJob((byte[])raw!), records is null ? [] : ToRecords(await records), (int)await count);
+    }
+
+    public async Task<IReadOnlyList<JobRead>> ListAsync(JobStatus? status, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var result = new List<JobRead>();
+        var top = before is { } b ? (double)b : double.PositiveInfinity;
+        var batch = Math.Clamp(limit * 2, 16, 1000);
+        while (result.Count < limit)
+        {
+            var ids = await db.SortedSetRangeByScoreAsync(Keys.Jobs, top, double.NegativeInfinity, Exclude.Start, Order.Descending, 0, batch);
+            if (ids.Length == 0)
+            {
+                break;
+            }
+
+            var reads = ids.Select(id => (Id: (string)id!, Job: db.StringGetAsync(Keys.Job((string)id!)), Count: db.StreamLengthAsync(Keys.Records((string)id!)))).ToList();
+            foreach (var (id, job, count) in reads)
+            {
+                var raw = await job;
+                var records = await count;
+                if (raw.IsNull)
+                {
+                    // Expired: its entry in the list goes too.
+                    await db.SortedSetRemoveAsync(Keys.Jobs, id);
+                    continue;
+                }
+
+                var snapshot = RedisCodec.ReadJob((byte[])raw!);
+                if ((status is null || snapshot.Status == status) && result.Count < limit)
+                {
+                    result.Add(new JobRead(snapshot, [], (int)records));
+                }
+            }
+
+            top = (double)(await db.SortedSetScoreAsync(Keys.Jobs, ids[^1]) ?? double.NegativeInfinity);
+            if (double.IsNegativeInfinity(top) || ids.Length < batch)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<JobUpdate?> UpdateAsync(string id, Func<JobSnapshot, JobSnapshot?> change, CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var key = Keys.Job(id);
+        for (var attempt = 0; attempt < UpdateAttempts; attempt++)
+        {
+            var raw = await db.StringGetAsync(key);
+            if (raw.IsNull)
+            {
+                return null;
+            }
+
+            var current = RedisCodec.ReadJob((byte[])raw!);
+            if (change(current) is not { } next)
+            {
+                return new JobUpdate(current, Applied: false);
+            }
+
+            // Applied only when nobody wrote the job since it was read: else read again and decide again.
+            var transaction = db.CreateTransaction();
+            transaction.AddCondition(Condition.StringEqual(key, raw));
+            if (next.IsFinished)
+            {
+                var age = options.Value.MaxJobAge;
+                _ = transaction.StringSetAsync(key, RedisCodec.Write(next), age);
+                _ = transaction.KeyDeleteAsync(Keys.Plan(id));
+                _ = transaction.KeyExpireAsync(Keys.Records(id), age);
+            }
+            else
+            {
+                _ = transaction.StringSetAsync(key, RedisCodec.Write(next), expiry: null, keepTtl: true);
+            }
+
+            _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
+            if (current.CancelRequestedAt is null && next.CancelRequestedAt is not null)
+            {
+                _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);
+            }
+
+            if (await transaction.ExecuteAsync())
+            {
+                return new JobUpdate(next, Applied: true);
+            }
+        }
+
+        throw new RedisException($"Job {id} changed {UpdateAttempts} times while it was being updated.");
+    }
+
+    public async Task<TrainingPlan?> ReadPlanAsync(string id, CancellationToken cancellationToken)
+    {
+        var raw = await redis.Database.StringGetAsync(Keys.Plan(id));
+        return raw.IsNull ? null : RedisCodec.ReadPlan((byte[])raw!);
+    }
+
+    public async Task<bool> AppendRecordAsync(string id, JobRecord record, CancellationToken cancellationToken)
+    {
+        var result = await redis.Database.ScriptEvaluateAsync(
+            AppendScript,
+            [Keys.Job(id), Keys.Records(id)],
+            [$"{record.Epoch}-1", record.Json, Keys.ChangedChannel, id, record.Epoch]);
+        return (int)result != -1;
+    }
+
+    public Task WhenChanged(string id) => redis.WhenChanged(id);
+
+    public async Task WhenCancelRequested(string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var message = redis.WhenCancelMessage(id);
+            try
+            {
+                var raw = await redis.Database.StringGetAsync(Keys.Job(id));
+                if (raw.IsNull || RedisCodec.ReadJob((byte[])raw!).CancelRequestedAt is not null)
+                {
+                    return;
+                }
+            }
+            catch (RedisException)
+            {
+                // Unreachable for now: not a reason to stop the job; look again.
+            }
+
+            await message.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var transaction = redis.Database.CreateTransaction();
+        var deleted = transaction.KeyDeleteAsync(Keys.Job(id));
+        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id)]);
+        _ = transaction.SortedSetRemoveAsync(Keys.Jobs, id);
+        _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
+        _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);
+        await transaction.ExecuteAsync();
+        return await deleted;
+    }
+
+    /// <summary>Keys expire by themselves; this drops the list entries of the oldest jobs that expired.</summary>
+    public async Task<int> EvictExpiredAsync(CancellationToken cancellationToken)
+    {
+        var db = redis.Database;
+        var ids = await db.SortedSetRangeByRankAsync(Keys.Jobs, 0, 999);
+        var exists = ids.Select(id => (Id: id, Exists: db.KeyExistsAsync(Keys.Job((string)id!)))).ToList();
+        var removed = 0;
+        foreach (var (id, exist) in exists)
+        {
+            if (!await exist)
+            {
+                removed += await db.SortedSetRemoveAsync(Keys.Jobs, id) ? 1 : 0;
+            }
+        }
+
+        return removed;
+    }
+
+    private static JobRecord[] ToRecords(StreamEntry[] entries) =>
+        [.. entries.Select(entry => new JobRecord(int.Parse(((string)entry.Id!).AsSpan(0, ((string)entry.Id!).IndexOf('-')), System.Globalization.CultureInfo.InvariantCulture), (byte[])entry["r"]!))];
+
+    /// <summary>Makes room for one job: the oldest finished (or expired) jobs go first; false when all are active.</summary>
+    private async Task<bool> EvictOldestFinishedAsync(IDatabase db, int max)
+    {
+        long start = 0;
+        while (await db.SortedSetLengthAsync(Keys.Jobs) >= max)
+        {
+            var ids = await db.SortedSetRangeByRankAsync(Keys.Jobs, start, start + 99);
+            if (ids.Length == 0)
+            {
+                return false;
+            }
+
+            var evicted = 0;
+            foreach (var id in ids)
+            {
+                var raw = await db.StringGetAsync(Keys.Job((string)id!));
+                if (raw.IsNull || RedisCodec.ReadJob((byte[])raw!).IsFinished)
+                {
+                    await DeleteAsync((string)id!, CancellationToken.None);
+                    evicted++;
+                    if (await db.SortedSetLengthAsync(Keys.Jobs) < max)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            start += ids.Length - evicted;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,259 @@
+using Microsoft.Extensions.Options;
+using PerceptronApi.Training;
+using PerceptronApi.Training.Jobs;
+using PerceptronApi.Training.Redis;
+
+namespace PerceptronApi.Tests.Redis;
+
+/// <summary>
+/// What every job store and queue must do, run against each implementation: the in-memory default and Redis.
+/// </summary>
+public abstract class JobStoreContract : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private protected abstract (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options);
+
+    private protected void Own(IAsyncDisposable disposable) => _owned.Add(disposable);
+
+    [SkippableFact]
+    public async Task ACreatedJob_IsReadBackWithItsPlan_AndNoRecords()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1, """{ "gate": "NOR", "initialWeights": { "bias": 0.4, "weights": [0.7, -0.2] }, "shuffle": true, "seed": 7 }""");
+
+        Assert.Equal(CreateRefusal.None, await store.CreateAsync(job, plan, default));
+        var read = await store.ReadAsync(job.Id, 0, 100, default);
+        var stored = await store.ReadPlanAsync(job.Id, default);
+
+        Assert.NotNull(read);
+        Assert.Equal(job with { }, read.Job with { Parameters = job.Parameters });
+        Assert.Equal(job.Parameters.InitialWeights!.Weights, read.Job.Parameters.InitialWeights!.Weights);
+        Assert.Empty(read.Records);
+        Assert.Equal(0, read.RecordCount);
+        Assert.NotNull(stored);
+        Assert.Equal(plan.Data.Inputs.Data.ToArray(), stored.Data.Inputs.Data.ToArray());
+        Assert.Equal(plan.Data.Labels.ToArray(), stored.Data.Labels.ToArray());
+        Assert.Equal(plan.Options with { InitialWeights = null }, stored.Options with { InitialWeights = null });
+        Assert.Equal(plan.Options.InitialWeights, stored.Options.InitialWeights);
+        Assert.Null(await store.ReadAsync("missing", 0, 0, default));
+    }
+
+    [SkippableFact]
+    public async Task Updates_AreCompareAndSet_EachAppliedOnceUnderContention()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => store.UpdateAsync(job.Id, j => j with { Attempts = j.Attempts + 1 }, default))));
+        var declined = await store.UpdateAsync(job.Id, _ => null, default);
+
+        Assert.Equal(20, declined!.Job.Attempts);
+        Assert.False(declined.Applied);
+        Assert.Null(await store.UpdateAsync("missing", j => j, default));
+    }
+
+    [SkippableFact]
+    public async Task OnlyOneFinisherWins()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+
+        var outcomes = await Task.WhenAll(
+            Enumerable.Range(0, 10).Select(i => Task.Run(() => store.UpdateAsync(job.Id, j => j.IsFinished ? null : j.Finish(i % 2 == 0 ? JobStatus.Succeeded : JobStatus.Canceled, DateTimeOffset.UtcNow, reason: $"finisher {i}"), default))));
+
+        var winner = Assert.Single(outcomes, o => o!.Applied)!;
+        Assert.Equal(winner.Job, (await store.ReadAsync(job.Id, 0, 0, default))!.Job);
+        Assert.Null(await store.ReadPlanAsync(job.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task Records_AreAppendedOncePerEpoch_InOrder_AndReadFromAnEpoch()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+
+        foreach (var epoch in new[] { 0, 1, 2, 1, 0, 4, 3 })
+        {
+            Assert.True(await store.AppendRecordAsync(job.Id, Record(epoch), default));
+        }
+
+        var all = await store.ReadAsync(job.Id, 0, 100, default);
+        var tail = await store.ReadAsync(job.Id, 2, 1, default);
+        var past = await store.ReadAsync(job.Id, 50, 10, default);
+
+        Assert.Equal([0, 1, 2, 3], all!.Records.Select(r => r.Epoch));
+        Assert.Equal(4, all.RecordCount);
+        Assert.Equal(3, all.LastEpoch);
+        Assert.Equal("""{"epoch":3}""", System.Text.Encoding.UTF8.GetString(all.Records[3].Json));
+        Assert.Equal([2], tail!.Records.Select(r => r.Epoch));
+        Assert.Empty(past!.Records);
+        Assert.False(await store.AppendRecordAsync("missing", Record(0), default));
+    }
+
+    [SkippableFact]
+    public async Task Watchers_WakeOnRecords_Updates_CancelRequests_AndDeletion()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+        var timeout = TimeSpan.FromSeconds(5);
+
+        var onRecord = store.WhenChanged(job.Id);
+        await store.AppendRecordAsync(job.Id, Record(0), default);
+        await onRecord.WaitAsync(timeout);
+
+        using var stop = new CancellationTokenSource();
+        var canceled = store.WhenCancelRequested(job.Id, stop.Token);
+        var onUpdate = store.WhenChanged(job.Id);
+        await store.UpdateAsync(job.Id, j => j with { Status = JobStatus.Running }, default);
+        await onUpdate.WaitAsync(timeout);
+        await Task.Delay(100);
+        Assert.False(canceled.IsCompleted);
+        await store.UpdateAsync(job.Id, j => j with { CancelRequestedAt = DateTimeOffset.UtcNow }, default);
+        await canceled.WaitAsync(timeout);
+
+        var (other, otherPlan) = NewJob(2);
+        await store.CreateAsync(other, otherPlan, default);
+        var gone = store.WhenCancelRequested(other.Id, stop.Token);
+        Assert.True(await store.DeleteAsync(other.Id, default));
+        await gone.WaitAsync(timeout);
+        Assert.False(await store.DeleteAsync(other.Id, default));
+        Assert.Null(await store.ReadAsync(other.Id, 0, 0, default));
+        Assert.Null(await store.ReadPlanAsync(other.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task TheList_IsNewestFirst_PagesByCursor_AndFiltersByStatus()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var ids = new List<string>();
+        for (var sequence = 1; sequence <= 5; sequence++)
+        {
+            var (job, plan) = NewJob(sequence);
+            await store.CreateAsync(job, plan, default);
+            ids.Add(job.Id);
+        }
+
+        await store.UpdateAsync(ids[1], j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        await store.UpdateAsync(ids[3], j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+
+        var first = await store.ListAsync(null, null, 2, default);
+        var second = await store.ListAsync(null, first[^1].Job.Sequence, 10, default);
+        var succeeded = await store.ListAsync(JobStatus.Succeeded, null, 10, default);
+
+        Assert.Equal([ids[4], ids[3]], first.Select(r => r.Job.Id));
+        Assert.Equal([ids[2], ids[1], ids[0]], second.Select(r => r.Job.Id));
+        Assert.Equal([ids[3], ids[1]], succeeded.Select(r => r.Job.Id));
+    }
+
+    [SkippableFact]
+    public async Task AFullStore_EvictsTheOldestFinishedJob_AndRefusesWhenAllAreActive()
+    {
+        var (store, _) = Create(new TrainingJobOptions { MaxRetainedJobs = 2, MaxQueuedJobs = 1, Workers = 1 });
+        var (a, plan) = NewJob(1);
+        var (b, _) = NewJob(2);
+        var (c, _) = NewJob(3);
+        await store.CreateAsync(a, plan, default);
+        await store.CreateAsync(b, plan, default);
+
+        Assert.Equal(CreateRefusal.Full, await store.CreateAsync(c, plan, default));
+        await store.UpdateAsync(a.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        Assert.Equal(CreateRefusal.None, await store.CreateAsync(c, plan, default));
+
+        Assert.Null(await store.ReadAsync(a.Id, 0, 0, default));
+        Assert.Equal([c.Id, b.Id], (await store.ListAsync(null, null, 10, default)).Select(r => r.Job.Id));
+    }
+
+    [SkippableFact]
+    public async Task TheQueue_HoldsItsLimit_GivesJobsInOrder_AndARemovedJobLeavesNothing()
+    {
+        var (_, queue) = Create(new TrainingJobOptions());
+        var lease = TimeSpan.FromSeconds(30);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        Assert.True(await queue.TryEnqueueAsync("a", 3, default));
+        Assert.True(await queue.TryEnqueueAsync("b", 3, default));
+        Assert.True(await queue.TryEnqueueAsync("c", 3, default));
+        Assert.False(await queue.TryEnqueueAsync("d", 3, default));
+        Assert.True(await queue.RemoveAsync("b", default));
+        Assert.False(await queue.RemoveAsync("b", default));
+        Assert.Equal(2, await queue.CountAsync(default));
+
+        var first = await queue.TakeAsync(lease, timeout.Token);
+        var second = await queue.TakeAsync(lease, timeout.Token);
+
+        Assert.Equal(["a", "c"], new[] { first.JobId, second.JobId });
+        Assert.Equal(0, await queue.CountAsync(default));
+        Assert.True(await queue.RenewAsync(first, lease, default));
+        await queue.CompleteAsync(first, default);
+        Assert.False(await queue.RenewAsync(first, lease, default));
+        await queue.HandBackAsync(second, default);
+        Assert.Equal(1, await queue.CountAsync(default));
+        var again = await queue.TakeAsync(lease, timeout.Token);
+        Assert.Equal("c", again.JobId);
+        Assert.False(await queue.RenewAsync(second, lease, default));
+        using var empty = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.TakeAsync(lease, empty.Token));
+    }
+
+    [SkippableFact]
+    public async Task AJobWhoseLeaseExpired_IsReclaimed_AndTheOldLeaseIsLost()
+    {
+        var (_, queue) = Create(new TrainingJobOptions { LeaseDuration = TimeSpan.FromMilliseconds(300) });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await queue.TryEnqueueAsync("a", 10, default);
+        var lost = await queue.TakeAsync(TimeSpan.FromMilliseconds(300), timeout.Token);
+
+        Assert.Empty(await queue.ReclaimExpiredAsync(default));
+        await Task.Delay(600);
+        var reclaimed = await queue.ReclaimExpiredAsync(default);
+
+        Assert.Equal(["a"], reclaimed);
+        Assert.False(await queue.RenewAsync(lost, TimeSpan.FromSeconds(30), default));
+        var taken = await queue.TakeAsync(TimeSpan.FromSeconds(30), timeout.Token);
+        Assert.Equal("a", taken.JobId);
+        Assert.True(await queue.RenewAsync(taken, TimeSpan.FromSeconds(30), default));
+    }
+
+    private static JobRecord Record(int epoch) => new(epoch, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":{{epoch}}}"""));
+
+    private static (JobSnapshot Job, TrainingPlan Plan) NewJob(long sequence, string json = """{ "gate": "NOR" }""")
+    {
+        var request = System.Text.Json.JsonSerializer.Deserialize<TrainingJobRequest>(json, System.Text.Json.JsonSerializerOptions.Web)!;
+        var plan = TrainingRequestPlanner.TryPlan(request, new TrainingJobOptions(), [])!;
+        return (new JobSnapshot(Guid.NewGuid().ToString("N"), sequence, DateTimeOffset.UnixEpoch.AddSeconds(sequence), plan.Parameters), plan);
+    }
+}
+
+/// <summary>The contract against the in-memory store and queue.</summary>
+public sealed class InMemoryJobStoreContract : JobStoreContract
+{
+    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options) =>
+        (new InMemoryJobStore(Options.Create(options), TimeProvider.System), new InMemoryJobQueue(TimeProvider.System));
+}
+
+/// <summary>The contract against Redis (a real redis-server; each test under its own key prefix).</summary>
+public sealed class RedisJobStoreContract(RedisServer server) : JobStoreContract, IClassFixture<RedisServer>
+{
+    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options)
+    {
+        server.SkipIfMissing();
+        var connection = new RedisConnection(server.ConnectionString, Options.Create(new RedisOptions { KeyPrefix = $"test{Guid.NewGuid():N}:", PollInterval = TimeSpan.FromMilliseconds(100) }));
+        Own(connection);
+        return (new RedisJobStore(connection, Options.Create(options)), new RedisJobQueue(connection, Options.Create(options)));
+    }
+}

@@ -25,6 +25,8 @@ try
     builder.Services.AddContractProblems();
     builder.Services.AddValidation();
     builder.Services.AddRequestBodyLimit();
+    builder.Services.AddConnectionLimits();
+    builder.Services.AddTransient<IStartupFilter, HeadRequests>();
     builder.Services.AddContractOpenApi();
     builder.Services.AddContractHealthChecks();
     builder.Services.AddSingleton(TimeProvider.System);
@@ -45,6 +47,7 @@ try
 
     // Outermost, so each request is logged once with the status the client finally saw.
     app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+    app.UseSecurityHeaders();
 
     // Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
     // not logged as unhandled errors.
@@ -54,7 +57,9 @@ try
             && context.Exception is BadHttpRequestException,
     });
     app.UseStatusCodePages();
+    app.UseRequestFraming();
     app.UseRequestBodyLimit();
+    app.UseRequestCharset();
     app.UseApiKeys();
     app.UseRateLimiter();
 

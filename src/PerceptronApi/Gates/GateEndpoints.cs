@@ -84,5 +84,5 @@ internal static class GateEndpoints
     private static ProblemHttpResult UnknownGate(string name) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Gate not found",
-        detail: PredictionPlanner.UnknownGate(name));
+        detail: PredictionPlanner.UnknownGate(Echo.Bounded(name)));
 }

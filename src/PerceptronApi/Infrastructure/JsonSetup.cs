@@ -15,6 +15,10 @@ internal static class JsonSetup
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
 
+        // The contract's names are camelCase and only camelCase: "BIAS" or "Weights" is not a field (the web defaults
+        // would match them case-insensitively), so one request has one spelling everywhere it is read or logged.
+        options.PropertyNameCaseInsensitive = false;
+
         // The web defaults accept "0.5" for a number; the contract says a number must be a JSON number.
         options.NumberHandling = JsonNumberHandling.Strict;
 

@@ -14,7 +14,9 @@ internal static class ProblemSetup
             var routes = http.RequestServices.GetRequiredService<IOptions<OpenApiOptions>>().Value.Enabled
                 ? " The routes are listed at /swagger."
                 : "";
-            context.ProblemDetails.Instance ??= http.Request.Path;
+            // The path is the client's text: only a bounded piece of it comes back.
+            var path = Echo.Bounded(http.Request.Path.ToString());
+            context.ProblemDetails.Instance ??= path;
 
             // Responses that carry no body of their own (routing misses, a wrong content type, a body cut off by the
             // server's size limit) get a detail that says what to do instead of only a status; a validation problem's
@@ -27,9 +29,9 @@ internal static class ProblemSetup
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
                 StatusCodes.Status413PayloadTooLarge => BadRequestExceptionHandler.TooLarge(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value).Detail,
-                StatusCodes.Status404NotFound => $"No route matches {http.Request.Method} {http.Request.Path}.{routes}",
-                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.{routes}",
-                StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {http.Request.ContentType ?? "no Content-Type"}).",
+                StatusCodes.Status404NotFound => $"No route matches {Echo.Bounded(http.Request.Method)} {path}.{routes}",
+                StatusCodes.Status405MethodNotAllowed => $"{Echo.Bounded(http.Request.Method)} is not allowed on {path}.{routes}",
+                StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {(http.Request.ContentType is { } type ? Echo.Bounded(type) : "no Content-Type")}).",
                 _ => null,
             };
 

@@ -20,17 +20,6 @@ internal static class RequestBodyLimit
     {
         // Read once: options are fixed for the process, and this runs on every request.
         var limit = app.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        var problems = app.ApplicationServices.GetRequiredService<IProblemDetailsService>();
-        return app.Use((context, next) => context.Request.ContentLength > limit.MaxRequestBodyBytes ? RefuseAsync(context, limit, problems) : next(context));
-    }
-
-    private static async Task RefuseAsync(HttpContext context, LimitsOptions limit, IProblemDetailsService problems)
-    {
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = BadRequestExceptionHandler.TooLarge(limit),
-        });
+        return app.Use((context, next) => context.Request.ContentLength > limit.MaxRequestBodyBytes ? ProblemResponse.WriteAsync(context, BadRequestExceptionHandler.TooLarge(limit)) : next(context));
     }
 }

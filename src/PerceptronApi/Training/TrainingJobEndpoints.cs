@@ -78,7 +78,8 @@ internal static class TrainingJobEndpoints
                 """)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/{id}/cancel", CancelTrainingJob)
             .AllowQuery()
@@ -124,14 +125,18 @@ internal static class TrainingJobEndpoints
     /// <param name="context">The request, read as JSON or CSV by its content type.</param>
     /// <param name="query">The hyper-parameters, for a text/csv body only.</param>
     /// <param name="jobs">The job service.</param>
+    /// <param name="quota">The active jobs of each client.</param>
     /// <param name="options">The training limits.</param>
+    /// <param name="quotas">The memory and per-client limits.</param>
     /// <param name="json">The contract's JSON settings.</param>
     /// <param name="cancellationToken">Aborts the wait of <c>Prefer: wait</c>.</param>
     public static async Task<Results<Created<JobResponse>, Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> StartTrainingJob(
         HttpContext context,
         [AsParameters] TrainingJobQuery query,
         JobService jobs,
+        ClientJobQuota quota,
         IOptions<TrainingJobOptions> options,
+        IOptions<JobQuotaOptions> quotas,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -151,16 +156,29 @@ internal static class TrainingJobEndpoints
             return TypedResults.ValidationProblem(csv?.ToCsvKeys(errors) ?? errors);
         }
 
-        var (job, refusal) = await jobs.SubmitAsync(plan, JobAccess.Of(context).Name, cancellationToken);
+        JobRead? job;
+        SubmitRefusal refusal;
+        using (var slot = await quota.EnterAsync(ClientIdentity.Of(context), cancellationToken))
+        {
+            if (!slot.Available)
+            {
+                context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString();
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many active jobs",
+                    detail: $"You have {quotas.Value.MaxActiveJobsPerClient} job(s) queued or running (Training:MaxActiveJobsPerClient). Wait for one to end, or cancel one.");
+            }
+
+            (job, refusal) = await jobs.SubmitAsync(plan, JobAccess.Of(context).Name, cancellationToken);
+            if (job is not null)
+            {
+                slot.Add(job.Job.Id);
+            }
+        }
+
         if (job is null)
         {
-            context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString();
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: refusal == SubmitRefusal.ShuttingDown ? "Shutting down" : "Too many training jobs",
-                detail: refusal == SubmitRefusal.ShuttingDown
-                    ? "The service is shutting down and takes no new jobs."
-                    : $"The queue is full: {limits.MaxQueuedJobs} job(s) wait for a worker (Training:MaxQueuedJobs). Retry after {limits.RetryAfterSeconds} s.");
+            return Refused(context, refusal, limits, quotas.Value);
         }
 
         var location = JobLinks.Job(job.Job.Id);
@@ -179,6 +197,33 @@ internal static class TrainingJobEndpoints
 
         context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(location, JobResponses.From(job, includeHistory: true));
+    }
+
+    private static ProblemHttpResult Refused(HttpContext context, SubmitRefusal refusal, TrainingJobOptions limits, JobQuotaOptions quotas)
+    {
+        if (refusal == SubmitRefusal.TooLarge)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Job too large",
+                detail: $"This job's data and history could take more than {quotas.MaxRetainedBytes} bytes, all the memory kept for jobs (Training:MaxRetainedBytes). Ask for fewer epochs or send less data.");
+        }
+
+        context.Response.Headers.RetryAfter = limits.RetryAfterSeconds.ToString();
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: refusal switch
+            {
+                SubmitRefusal.ShuttingDown => "Shutting down",
+                SubmitRefusal.OverBudget => "Job memory full",
+                _ => "Too many training jobs",
+            },
+            detail: refusal switch
+            {
+                SubmitRefusal.ShuttingDown => "The service is shutting down and takes no new jobs.",
+                SubmitRefusal.OverBudget => $"The jobs still queued or running hold the memory kept for jobs, {quotas.MaxRetainedBytes} bytes (Training:MaxRetainedBytes), even with every finished job evicted. Retry after {limits.RetryAfterSeconds} s.",
+                _ => $"The queue is full: {limits.MaxQueuedJobs} job(s) wait for a worker (Training:MaxQueuedJobs). Retry after {limits.RetryAfterSeconds} s.",
+            });
     }
 
     /// <summary>Lists jobs newest first, without their history.</summary>
@@ -277,14 +322,18 @@ internal static class TrainingJobEndpoints
     /// <param name="id">The job's id.</param>
     /// <param name="context">The request (for Last-Event-ID) and the response the stream is written to.</param>
     /// <param name="jobs">The job service (its store, and when streams end early).</param>
+    /// <param name="streams">The open event streams, counted per job and per client.</param>
     /// <param name="options">The training limits (heartbeat interval).</param>
+    /// <param name="quotas">The stream limits and the write timeout.</param>
     /// <param name="json">The contract's JSON settings.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
     public static async Task<Results<ServerSentEventsResult<byte[]>, ValidationProblem, ProblemHttpResult>> StreamTrainingJobEvents(
         string id,
         HttpContext context,
         JobService jobs,
+        EventStreamLimits streams,
         IOptions<TrainingJobOptions> options,
+        IOptions<JobQuotaOptions> quotas,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -300,10 +349,26 @@ internal static class TrainingJobEndpoints
                 detail: "The Last-Event-ID header is not an epoch.");
         }
 
+        var client = ClientIdentity.Of(context);
+        var refusal = streams.TryOpen(context, id, client);
+        if (refusal != StreamRefusal.None)
+        {
+            context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString();
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many event streams",
+                detail: refusal == StreamRefusal.PerJob
+                    ? $"{quotas.Value.MaxStreamsPerJob} event streams follow this job already (Training:MaxStreamsPerJob)."
+                    : $"You have {quotas.Value.MaxStreamsPerClient} event streams open (Training:MaxStreamsPerClient). Close one first.");
+        }
+
+        // A reader that stops reading is cut off after Training:EventWriteTimeout. On shutdown the jobs end, each stream
+        // sends its final event, and the streams still open after a short grace are closed.
+        ResponseWriteTimeout.Apply(context, quotas.Value.EventWriteTimeout);
         var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, jobs.StreamsEnd);
         context.Response.RegisterForDispose(ends);
         var events = JobEvents.Stream(jobs.Store, id, from, context.Response, json.Value.SerializerOptions, options.Value.HeartbeatInterval, ends.Token);
-        return TypedResults.ServerSentEvents(events);
+        return TypedResults.ServerSentEvents(streams.Counted(events, context, id, client, cancellationToken));
     }
 
     /// <summary>Cancels a queued or running job, and answers it as GET shows it.</summary>
@@ -391,5 +456,5 @@ internal static class TrainingJobEndpoints
     public static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Training job not found",
-        detail: $"There is no training job {id}. Jobs are kept for Training:MaxJobAge after they finish, at most Training:MaxRetainedJobs of them.");
+        detail: $"There is no training job {Echo.Bounded(id)}. Jobs are kept for Training:MaxJobAge after they finish, at most Training:MaxRetainedJobs of them.");
 }

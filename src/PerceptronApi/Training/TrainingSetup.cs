@@ -21,6 +21,13 @@ internal static class TrainingSetup
             .ValidateDataAnnotations()
             .Validate(o => shared || o.Workers > 0, "Training:Workers may be 0 only with ConnectionStrings:Redis (an API-only replica); in memory no one else would run the jobs.")
             .ValidateOnStart();
+        services.AddOptions<JobQuotaOptions>()
+            .BindConfiguration(JobQuotaOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<JobMemory>();
+        services.AddSingleton<ClientJobQuota>();
+        services.AddSingleton<EventStreamLimits>();
         services.AddSingleton<JobService>();
         services.AddHostedService<TrainingWorker>();
         services.AddHostedService<JobCountRefresher>();

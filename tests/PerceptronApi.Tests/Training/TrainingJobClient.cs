@@ -98,6 +98,10 @@ public class TrainingFactory : PerceptronApiFactory
         {
             ["Limits:MaxRequestBodyBytes"] = "4194304",
             ["Training:MaxWork"] = "100000000000",
+
+            // Every test client is one client (one address): room for the many jobs and streams some tests open at once.
+            ["Training:MaxActiveJobsPerClient"] = "1000",
+            ["Training:MaxStreamsPerClient"] = "1000",
         })
     {
     }

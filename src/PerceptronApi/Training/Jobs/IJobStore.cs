@@ -27,6 +27,12 @@ internal enum CreateRefusal
 
     /// <summary>Every kept job is still queued or running (Training:MaxRetainedJobs).</summary>
     Full,
+
+    /// <summary>The job does not fit in Training:MaxRetainedBytes even with every finished job evicted.</summary>
+    OverBudget,
+
+    /// <summary>The job alone can hold more than Training:MaxRetainedBytes.</summary>
+    TooLarge,
 }
 
 /// <summary>

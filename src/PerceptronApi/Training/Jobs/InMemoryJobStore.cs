@@ -4,11 +4,14 @@ namespace PerceptronApi.Training.Jobs;
 
 /// <summary>
 /// Jobs in memory, bounded: at most <see cref="TrainingJobOptions.MaxRetainedJobs"/> and finished ones for at most
-/// <see cref="TrainingJobOptions.MaxJobAge"/>; when full, the oldest finished job goes first. One lock guards the
-/// index; each job has its own lock, so trainers appending records never wait for each other.
+/// <see cref="TrainingJobOptions.MaxJobAge"/>, all of them within <see cref="JobQuotaOptions.MaxRetainedBytes"/>
+/// (<see cref="JobMemory"/>); when full, the oldest finished job goes first. One lock guards the index; each job has
+/// its own lock, so trainers appending records never wait for each other.
 /// </summary>
-internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, TimeProvider time) : IJobStore
+internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, TimeProvider time, JobMemory? budget = null) : IJobStore
 {
+    private readonly JobMemory memory = budget ?? JobMemory.Unbounded();
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
 
@@ -18,27 +21,37 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
     public Task<CreateRefusal> CreateAsync(JobSnapshot job, TrainingPlan plan, CancellationToken cancellationToken)
     {
         var limits = options.Value;
+        var reservation = JobMemory.Reservation(plan);
+        if (reservation > memory.Budget)
+        {
+            return Task.FromResult(CreateRefusal.TooLarge);
+        }
+
         var evicted = new List<Entry>();
         lock (_gate)
         {
             evicted.AddRange(ExpiredLocked());
-            while (_byId.Count - evicted.Count >= limits.MaxRetainedJobs)
+            var freed = evicted.Sum(e => e.Held);
+            while (_byId.Count - evicted.Count >= limits.MaxRetainedJobs || !memory.Fits(reservation, freed))
             {
                 var oldestFinished = _bySequence.Values.FirstOrDefault(e => e.Snapshot.IsFinished && !evicted.Contains(e));
                 if (oldestFinished is null)
                 {
+                    var refusal = _byId.Count - evicted.Count >= limits.MaxRetainedJobs ? CreateRefusal.Full : CreateRefusal.OverBudget;
                     RemoveLocked(evicted);
                     Wake(evicted);
-                    return Task.FromResult(CreateRefusal.Full);
+                    return Task.FromResult(refusal);
                 }
 
                 evicted.Add(oldestFinished);
+                freed += oldestFinished.Held;
             }
 
             RemoveLocked(evicted);
-            var entry = new Entry(job, plan);
+            var entry = new Entry(job, plan, memory, reservation);
             _byId.Add(job.Id, entry);
             _bySequence.Add(job.Sequence, entry);
+            memory.Add(reservation);
         }
 
         Wake(evicted);
@@ -139,6 +152,9 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
         {
             _byId.Remove(entry.Snapshot.Id);
             _bySequence.Remove(entry.Snapshot.Sequence);
+
+            // Given back at once, so the job being added next sees the room.
+            entry.ReleaseMemory();
         }
     }
 
@@ -152,9 +168,14 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
     }
 
     /// <summary>One job: its snapshot, its data until it finishes, its records, and the signal readers wait on.</summary>
-    private sealed class Entry(JobSnapshot initial, TrainingPlan plan)
+    private sealed class Entry(JobSnapshot initial, TrainingPlan plan, JobMemory memory, long reservation)
     {
         private readonly Lock _gate = new();
+
+        // What this job counts against the budget: its reservation until it finishes, then its records.
+        private long _held = reservation;
+        private long _recordBytes;
+        private bool _released;
         private JobSnapshot _snapshot = initial;
         private JobRecord[] _records = new JobRecord[16];
         private int _count;
@@ -173,6 +194,17 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
         }
 
         public TrainingPlan? Plan { get; private set; } = plan;
+
+        public long Held
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held;
+                }
+            }
+        }
 
         public Task Changed => _changed.Next;
 
@@ -201,10 +233,11 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
                 _snapshot = next;
                 updated = next;
 
-                // What it trains on is released as soon as it ends.
+                // What it trains on is released as soon as it ends; it keeps only its records.
                 if (next.IsFinished)
                 {
                     Plan = null;
+                    Hold(_recordBytes);
                 }
             }
 
@@ -233,9 +266,37 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
                 }
 
                 _records[_count++] = record;
+                _recordBytes += JobMemory.RecordBytes(record);
+                if (_snapshot.IsFinished || _recordBytes > _held)
+                {
+                    // Past its reservation (or written after it ended): counted as it is.
+                    Hold(Math.Max(_held, _recordBytes));
+                }
             }
 
             _changed.Notify();
+        }
+
+        /// <summary>Gives back every byte this job held; it holds none from now on.</summary>
+        public void ReleaseMemory()
+        {
+            lock (_gate)
+            {
+                Hold(0);
+                _released = true;
+            }
+        }
+
+        // Under _gate: the job now holds `bytes`.
+        private void Hold(long bytes)
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            memory.Add(bytes - _held);
+            _held = bytes;
         }
 
         /// <summary>The job left the store: its worker stops and its readers find it gone.</summary>

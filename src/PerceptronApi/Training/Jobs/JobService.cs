@@ -16,6 +16,12 @@ internal enum SubmitRefusal
 
     /// <summary>The service is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>The memory kept for jobs is full of unfinished ones (Training:MaxRetainedBytes).</summary>
+    OverBudget,
+
+    /// <summary>The job alone can hold more than Training:MaxRetainedBytes.</summary>
+    TooLarge,
 }
 
 /// <summary>How a cancel ended.</summary>
@@ -78,9 +84,16 @@ internal sealed partial class JobService(
         }
 
         var job = new JobSnapshot(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), NextSequence(), time.GetUtcNow(), plan.Parameters) { Owner = owner };
-        if (await store.CreateAsync(job, plan, cancellationToken) != CreateRefusal.None)
+        switch (await store.CreateAsync(job, plan, cancellationToken))
         {
-            return (null, SubmitRefusal.Full);
+            case CreateRefusal.None:
+                break;
+            case CreateRefusal.OverBudget:
+                return (null, SubmitRefusal.OverBudget);
+            case CreateRefusal.TooLarge:
+                return (null, SubmitRefusal.TooLarge);
+            default:
+                return (null, SubmitRefusal.Full);
         }
 
         // In the store before it is in the queue, so a worker never takes a job it cannot find.

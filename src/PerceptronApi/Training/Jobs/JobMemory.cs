@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace PerceptronApi.Training.Jobs;
+
+/// <summary>
+/// The bytes all kept jobs hold, against <see cref="JobQuotaOptions.MaxRetainedBytes"/>. A job reserves, when it is
+/// accepted, the most it can hold: its data and its largest history. Once it finishes, its data is released and it
+/// holds only the records it wrote. The total is the gauge <c>perceptron.jobs.retained_bytes</c> on the service's
+/// meter (<c>perceptron_jobs_retained_bytes</c> at <c>/metrics</c>).
+/// </summary>
+internal sealed class JobMemory
+{
+    /// <summary>The meter every instrument of the service is on.</summary>
+    public const string MeterName = "PerceptronApi";
+
+    // Upper bounds of one record as JSON: the fixed fields ({"epoch":…,"bias":…,"updates":…,"errors":…,"accuracy":…,
+    // "loss":…}) and one number of at most 24 characters and a comma per weight; and what .NET adds per record (the
+    // record object, the byte array's header, its slot in the job's list).
+    private const long RecordFixedBytes = 192;
+    private const long BytesPerNumber = 25;
+    private const long RecordOverheadBytes = 64;
+
+    private long _used;
+
+    public JobMemory(IOptions<JobQuotaOptions> options, IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
+        Budget = options.Value.MaxRetainedBytes;
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("perceptron.jobs.retained_bytes", () => Used, "By", "Bytes kept for training jobs: data of unfinished jobs and every history.");
+        meter.CreateObservableGauge("perceptron.jobs.retained_bytes_limit", () => Budget, "By", "Training:MaxRetainedBytes, the most bytes kept for training jobs.");
+    }
+
+    private JobMemory(long budget) => Budget = budget;
+
+    /// <summary>Training:MaxRetainedBytes.</summary>
+    public long Budget { get; }
+
+    /// <summary>The bytes held now.</summary>
+    public long Used => Interlocked.Read(ref _used);
+
+    /// <summary>Accounting without a limit or instruments, for a store made outside the service (tests, tools).</summary>
+    public static JobMemory Unbounded() => new(long.MaxValue);
+
+    /// <summary>The most an accepted job can hold: its data and its largest history.</summary>
+    public static long Reservation(TrainingPlan plan) => DataBytes(plan) + HistoryBytes(plan.Parameters.MaxEpochs + 1L, plan.Parameters.Features);
+
+    /// <summary>The bytes of one stored record.</summary>
+    public static long RecordBytes(JobRecord record) => record.Json.Length + RecordOverheadBytes;
+
+    /// <summary>Whether <paramref name="bytes"/> more fit, the <paramref name="freeable"/> bytes of evictable jobs counted as free.</summary>
+    public bool Fits(long bytes, long freeable = 0) => Used - freeable + bytes <= Budget;
+
+    /// <summary>Adds (or, negative, gives back) bytes held.</summary>
+    public void Add(long bytes) => Interlocked.Add(ref _used, bytes);
+
+    private static long DataBytes(TrainingPlan plan) =>
+        (8L * plan.Data.Samples * plan.Data.Features) + (8L * plan.Data.Samples) + 256;
+
+    private static long HistoryBytes(long records, int weights) =>
+        records * (RecordFixedBytes + (BytesPerNumber * (weights + 1)) + RecordOverheadBytes);
+}

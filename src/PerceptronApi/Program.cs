@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using PerceptronApi.Gates;
 using PerceptronApi.Infrastructure;
+using PerceptronApi.Page;
 using PerceptronApi.Predictions;
 using PerceptronApi.Training;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ try
     app.MapGateEndpoints();
     app.MapPredictionEndpoints();
     app.MapTrainingJobEndpoints();
+    app.MapPlaygroundPage();
 
     await app.RunAsync();
     return 0;

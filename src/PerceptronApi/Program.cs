@@ -18,6 +18,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.AddContractLogging();
+    builder.AddPlaygroundPage();
     builder.Services.AddOptions<LimitsOptions>()
         .BindConfiguration(LimitsOptions.SectionName)
         .ValidateDataAnnotations()

@@ -19,6 +19,17 @@ internal static class PageSetup
 
     private const string PageFileName = "index.html";
 
+    /// <summary>
+    /// Finds the page's files where a build left them (the project's wwwroot, compressed copies under obj/) in every
+    /// environment, not only in Development, so the test host and a run from the build folder serve them too. A published
+    /// app has no build manifest and serves its own wwwroot; then this does nothing.
+    /// </summary>
+    public static WebApplicationBuilder AddPlaygroundPage(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseStaticWebAssets();
+        return builder;
+    }
+
     public static WebApplication MapPlaygroundPage(this WebApplication app)
     {
         // Every file under wwwroot; the convention adds the page's headers to each response, the HTML included.

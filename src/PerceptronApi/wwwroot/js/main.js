@@ -13,6 +13,7 @@ try {
   createExplorer(gates);
   createTraining(gates);
   document.body.dataset.ready = 'true';
+  performance.mark('page-ready');
 } catch (error) {
   const box = document.getElementById('explorer-problem');
   box.textContent = `The gate catalogue could not be read: ${error.message}`;

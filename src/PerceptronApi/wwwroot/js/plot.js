@@ -240,7 +240,8 @@ export class BoundaryPlot {
       ctx.fillText(String(t), px, this.height - PAD.bottom + 14);
       if (t === 0) this.gridLine(ctx, px, PAD.top, px, this.height - PAD.bottom);
     }
-    ctx.fillText('x1', this.width - PAD.right - 8, this.height - 4);
+    ctx.textAlign = 'right';
+    ctx.fillText('x1', this.width - PAD.right - 4, this.height - PAD.bottom - 4);
     ctx.textAlign = 'right';
     if (this.features > 1) {
       for (const t of ticks(y[0], y[1])) {
@@ -248,7 +249,8 @@ export class BoundaryPlot {
         ctx.fillText(String(t), PAD.left - 5, py + 4);
         if (t === 0) this.gridLine(ctx, PAD.left, py, this.width - PAD.right, py);
       }
-      ctx.fillText('x2', PAD.left - 5, PAD.top + 10);
+      ctx.textAlign = 'left';
+      ctx.fillText('x2', PAD.left + 4, PAD.top + 12);
     }
   }
 

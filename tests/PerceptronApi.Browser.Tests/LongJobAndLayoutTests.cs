@@ -21,7 +21,7 @@ public class LongJobAndLayoutTests(PageServer server, ITestOutputHelper output)
         output.WriteLine(line);
         lock (MetricsLock)
         {
-            File.AppendAllText(Path.Combine(PageServer.ScreenshotFolder, "metrics.txt"), line + Environment.NewLine, Encoding.UTF8);
+            File.AppendAllText(Path.Combine(PageServer.ScreenshotFolder, "metrics.txt"), line + Environment.NewLine, new UTF8Encoding(false));
         }
     }
 

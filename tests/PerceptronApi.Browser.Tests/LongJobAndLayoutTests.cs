@@ -97,7 +97,8 @@ public class LongJobAndLayoutTests(PageServer server, ITestOutputHelper output)
         var page = await context.NewPageAsync();
         var requests = new List<IRequest>();
         page.RequestFinished += (_, request) => requests.Add(request);
-        await page.GotoAsync("/");
+        var navigation = await page.GotoAsync("/");
+        Assert.StartsWith("default-src 'self';", (await navigation!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await page.WaitForSelectorAsync("body[data-ready=true]", new() { State = WaitForSelectorState.Attached });
         await Expect(page.GetByTestId("truth-table").Locator("tbody tr")).ToHaveCountAsync(4);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);

@@ -312,9 +312,11 @@ export function createTraining(gates) {
     }[r.stopReason] || `Stopped: ${r.stopReason}`;
     const gate = job.parameters?.gate ? byName.get(job.parameters.gate) : null;
     const separable = gate && !gate.linearlySeparable && !r.layers ? ` ${gate.name} is not linearly separable: no single line puts its 1s on one side.` : '';
+    const averaged = job.parameters?.algorithm === 'averaged' && r.converged && r.errors > 0
+      ? ` (that is the running perceptron; the averaged weights shown still misclassify ${r.errors})` : '';
     const pocket = job.parameters?.algorithm === 'pocket' ? ' The result is the pocket: the best weights met on the way, not the last ones the history shows.' : '';
     const explanation = r.explanation ? ` ${r.explanation}` : '';
-    resultBox.textContent = `${why}.${explanation}${separable}${pocket} Final model: ${modelText(r).replace(/\n/g, '; ')}. ${r.errors} of ${m} samples misclassified (accuracy ${num(r.accuracy)}), loss ${num(r.loss)}.`;
+    resultBox.textContent = `${why}${averaged}.${explanation}${separable}${pocket} Final model: ${modelText(r).replace(/\n/g, '; ')}. ${r.errors} of ${m} samples misclassified (accuracy ${num(r.accuracy)}), loss ${num(r.loss)}.`;
     resultBox.className = `result ${r.converged ? 'converged' : 'not-converged'}`;
   }
 

@@ -150,6 +150,15 @@ code=$(http GET /swagger/index.html)
 if [ "$code" = 200 ] && grep -qi 'swagger-ui' "$WORK/body"; then pass "Swagger UI: GET /swagger/index.html 200"
 else fail "Swagger UI: GET /swagger/index.html" "HTTP $code"; fi
 
+code=$(http GET /)
+if [ "$code" = 200 ] && grep -q 'data-testid="truth-table"' "$WORK/body" \
+    && grep -qi "^content-security-policy: default-src 'self'" "$WORK/headers"; then pass "playground page: GET / 200 under default-src 'self'"
+else fail "playground page: GET /" "HTTP $code: $(grep -i '^content-security-policy' "$WORK/headers" || echo 'no Content-Security-Policy')"; fi
+code=$(http GET /lib/uplot/uPlot.iife.min.js '' 'Accept-Encoding: br')
+if [ "$code" = 200 ] && grep -qi '^content-encoding: br' "$WORK/headers" && grep -qi '^etag:' "$WORK/headers"; then
+    pass "page files: the vendored chart library served brotli-compressed with an ETag"
+else fail "page files: GET /lib/uplot/uPlot.iife.min.js" "HTTP $code: $(grep -iE '^(content-encoding|etag):' "$WORK/headers" | tr -d '\r' | tr '\n' ' ')"; fi
+
 code=$(http GET /swagger/v1/swagger.json)
 expect "OpenAPI document: GET /swagger/v1/swagger.json has \"openapi\" and the routes" 200 "$code" \
     '"openapi" in b and "/api/v1/gates/{name}" in b["paths"] and "/api/v1/predict" in b["paths"]'

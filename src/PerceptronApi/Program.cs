@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using PerceptronApi.Gates;
 using PerceptronApi.Infrastructure;
+using PerceptronApi.Page;
 using PerceptronApi.Predictions;
 using PerceptronApi.Training;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.AddContractLogging();
+    builder.AddPlaygroundPage();
     builder.Services.AddOptions<LimitsOptions>()
         .BindConfiguration(LimitsOptions.SectionName)
         .ValidateDataAnnotations()
@@ -69,6 +71,7 @@ try
     app.MapGateEndpoints();
     app.MapPredictionEndpoints();
     app.MapTrainingJobEndpoints();
+    app.MapPlaygroundPage();
 
     await app.RunAsync();
     return 0;

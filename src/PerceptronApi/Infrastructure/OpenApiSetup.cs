@@ -70,9 +70,6 @@ internal static class OpenApiSetup
                 options.EnableTryItOutByDefault();
             });
         }
-
-        // "/" sends a browser to the interactive pages.
-        app.MapGet("/", () => TypedResults.Redirect(settings.Enabled ? "/swagger" : "/health/ready")).ExcludeFromDescription();
         return app;
     }
 }

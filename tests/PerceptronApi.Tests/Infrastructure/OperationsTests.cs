@@ -7,12 +7,42 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
     private readonly HttpClient _client = factory.CreateClient(new() { AllowAutoRedirect = false });
 
     [Fact]
-    public async Task Root_RedirectsToSwaggerUi()
+    public async Task Root_ServesThePlaygroundPageUnderAPolicyThatAllowsOnlyThisOrigin()
     {
         var response = await _client.GetAsync("/");
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/swagger", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"truth-table\"", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"js/main.js\" type=\"module\"></script>", html, StringComparison.Ordinal);
+        // Nothing that would need 'unsafe-inline': no script without src, no style element or attribute, no handler attribute.
+        Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)", html);
+        Assert.DoesNotMatch(@"<style|\sstyle=|\son[a-z]+=", html);
+        Assert.DoesNotMatch(@"(src|href)=""(https?:)?//", html);
+    }
+
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/js/main.js", "text/javascript")]
+    [InlineData("/lib/uplot/uPlot.iife.min.js", "text/javascript")]
+    public async Task PageFiles_CarryAnETagAndAnswer304WhenUnchanged(string path, string mediaType)
+    {
+        var first = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(mediaType, first.Content.Headers.ContentType?.MediaType);
+        var etag = first.Headers.ETag ?? throw new InvalidOperationException($"No ETag on {path}");
+        Assert.False(etag.IsWeak);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, path);
+        again.Headers.IfNoneMatch.Add(etag);
+        var second = await _client.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Empty(await second.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

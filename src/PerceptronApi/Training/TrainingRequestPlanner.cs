@@ -62,6 +62,9 @@ internal static class TrainingRequestPlanner
             Shuffle = request.Shuffle ?? false,
             Seed = request.Seed,
             Tolerance = request.Tolerance,
+
+            // The request has no stopOnCycle field yet: runs go on to maxEpochs as they always did.
+            StopOnCycle = false,
         };
 
         // The job reports its seed from the start, so any run can be repeated.

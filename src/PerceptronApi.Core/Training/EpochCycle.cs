@@ -10,9 +10,9 @@ namespace PerceptronApi.Core.Training;
 public sealed record EpochCycle(int From, int To)
 {
     /// <summary>The cycle in words, for a learner: what repeated, and what that proves.</summary>
-    public string Explanation =>
+    public string Explain() =>
         $"The weights at the end of epoch {To} are exactly those at the end of epoch {From}, and epoch {To} made updates: " +
-        $"with the samples in the same order, epochs {From + 1} to {To} would repeat forever without reaching an epoch " +
+        $"with the samples in the same order, {(To == From + 1 ? $"epoch {To}" : $"epochs {From + 1} to {To}")} would repeat forever without reaching an epoch " +
         "free of mistakes. By the perceptron convergence theorem the rule always reaches one on linearly separable data, " +
         "so these data are not linearly separable: no single perceptron classifies every sample right.";
 }

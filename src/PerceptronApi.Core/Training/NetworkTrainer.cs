@@ -17,7 +17,7 @@ public static class NetworkTrainer
     /// [−<c>RandomInitialScale</c>, <c>RandomInitialScale</c>) as <c>(NextDouble() · 2 − 1) · RandomInitialScale</c>.
     /// Weights of this size break the hidden units' symmetry and keep every sigmoid away from its flat ends.
     /// </summary>
-    public const double RandomInitialScale = 1.0;
+    public const double RandomInitialScale = 0.5;
 
     /// <summary>
     /// Validates, then trains: <paramref name="onEpoch"/> receives epoch 0 (the initial network) and each later epoch's

@@ -19,7 +19,7 @@ public sealed record TrainingOptions
     public const double RandomInitialScale = 0.5;
 
     /// <summary>The default learning rate of <see cref="TrainingAlgorithm.Backpropagation"/> (measured on XOR: docs/backpropagation.md).</summary>
-    public const double DefaultNetworkLearningRate = 2.0;
+    public const double DefaultNetworkLearningRate = 4.0;
 
     /// <summary>The default epoch limit of <see cref="TrainingAlgorithm.Backpropagation"/>.</summary>
     public const int DefaultNetworkMaxEpochs = 5000;

@@ -27,5 +27,5 @@ public sealed record TrainingResult(
     public EpochCycle? Cycle { get; init; }
 
     /// <summary>Why the run stopped, in words, where that says more than the reason's name (a cycle).</summary>
-    public string? Explanation => Cycle?.Explanation;
+    public string? Explanation => Cycle?.Explain();
 }

@@ -144,8 +144,15 @@ public static class NetworkTrainer
             return null;
         }
 
+        // Finite weights can still meet inputs that make a net input ∞ − ∞: the loss is then NaN.
+        var loss = squares / (2.0 * network.Samples);
+        if (!double.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, options.LearningRate);
+        }
+
         var updates = epoch == 0 ? 0 : 1;
-        return new NetworkEpochRecord(epoch, network.Layers(), updates, errors, 1.0 - ((double)errors / network.Samples), squares / (2.0 * network.Samples));
+        return new NetworkEpochRecord(epoch, network.Layers(), updates, errors, 1.0 - ((double)errors / network.Samples), loss);
     }
 
     private static NetworkTrainingResult Finish(NetworkEpochRecord record, StopReason reason, int? seed)

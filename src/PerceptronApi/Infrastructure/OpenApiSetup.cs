@@ -24,8 +24,8 @@ internal static class OpenApiSetup
         services.AddEndpointsApiExplorer();
 
         // Describe schemas with the contract's serializer settings (enums as lower-case strings), not the defaults.
-        services.AddTransient<ISerializerDataContractResolver>(provider => new JsonSerializerDataContractResolver(
-            provider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
+        services.AddTransient<ISerializerDataContractResolver>(provider => new StoredRecordContractResolver(new JsonSerializerDataContractResolver(
+            provider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)));
         services.AddSwaggerGen(options =>
         {
             options.SwaggerDoc("v1", new OpenApiInfo
@@ -47,6 +47,10 @@ internal static class OpenApiSetup
             options.UseAllOfToExtendReferenceSchemas();
             options.SchemaFilter<OpenResponseSchemaFilter>();
             options.DocumentFilter<NullableReferenceTypeFilter>();
+
+            // A page of stored records is named as the records it describes are.
+            var schemaId = options.SchemaGeneratorOptions.SchemaIdSelector;
+            options.CustomSchemaIds(type => schemaId(type == typeof(Training.Page<Training.RecordJson>) ? typeof(Training.Page<Core.Training.EpochRecord>) : type));
             options.OperationFilter<RequestExamplesOperationFilter>();
         });
         return services;
@@ -132,4 +136,14 @@ internal sealed class NullableReferenceTypeFilter : IDocumentFilter
             }
         }
     }
+}
+
+/// <summary>
+/// Epoch records are answered as the JSON they were stored as (<see cref="Training.RecordJson"/>); the document
+/// describes them as what that JSON is, an <see cref="Core.Training.EpochRecord"/>.
+/// </summary>
+internal sealed class StoredRecordContractResolver(ISerializerDataContractResolver inner) : ISerializerDataContractResolver
+{
+    public DataContract GetDataContractForType(Type type) =>
+        inner.GetDataContractForType(type == typeof(Training.RecordJson) ? typeof(Core.Training.EpochRecord) : type);
 }

@@ -1,25 +1,26 @@
+using PerceptronApi.Training.Jobs;
+
 namespace PerceptronApi.Training;
 
-/// <summary>The JSON view of a job.</summary>
+/// <summary>The JSON view of a job, as every route that answers with a job shows it.</summary>
 internal static class JobResponses
 {
-    public static JobResponse From(TrainingJob job, bool includeHistory)
+    public static JobResponse From(JobRead read, bool includeHistory)
     {
-        var view = job.Observe(includeHistory);
-        var result = view.Result is { } r
-            ? new JobResult(r.Model.Bias, r.Model.Weights, r.Converged, r.StopReason, r.Epochs, r.Errors, r.Accuracy, r.Loss)
-            : null;
+        var job = read.Job;
         return new JobResponse(
             job.Id,
-            view.Status,
+            job.Status,
             job.CreatedAt.UtcDateTime,
-            view.StartedAt?.UtcDateTime,
-            view.FinishedAt?.UtcDateTime,
+            job.StartedAt?.UtcDateTime,
+            job.FinishedAt?.UtcDateTime,
             job.Parameters,
-            new JobProgress(view.LastEpoch, job.Parameters.MaxEpochs),
-            result,
-            view.History,
-            view.Error,
-            view.StatusReason);
+            new JobProgress(read.LastEpoch, job.Parameters.MaxEpochs),
+            job.Result,
+            includeHistory ? RecordJson.From(read.Records) : null,
+            job.Error,
+            job.StatusReason,
+            job.CancelRequestedAt?.UtcDateTime,
+            job.Attempts);
     }
 }

@@ -164,6 +164,8 @@ public sealed record JobResult(
 /// <param name="History">Every epoch record so far (left out with <c>?history=false</c>).</param>
 /// <param name="Error">A problem object when the job failed.</param>
 /// <param name="StatusReason">Why a job was canceled or failed, in a sentence.</param>
+/// <param name="CancelRequestedAt">When a cancel was asked for (null if never): a running job with it set is stopping.</param>
+/// <param name="Attempts">How many times a worker started the job (more than 1 when a worker was lost and another re-ran it).</param>
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
@@ -173,9 +175,11 @@ public sealed record JobResponse(
     JobParameters Parameters,
     JobProgress Progress,
     JobResult? Result,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EpochRecord>? History,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordJson>? History,
     ProblemDetails? Error,
-    string? StatusReason);
+    string? StatusReason,
+    DateTime? CancelRequestedAt,
+    int Attempts);
 
 /// <summary>A page of items and the link to the next page.</summary>
 /// <typeparam name="T">The item type.</typeparam>

@@ -74,6 +74,17 @@ internal sealed class TrainingJobOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:15:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a running job's claim lasts unless its worker renews it (a third of the way through, default 30 s).
+    /// A worker that dies loses its jobs to other workers after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.300", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>POST …/cancel</c> waits for a running job to stop before it answers (default 2 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxRetainedJobs < MaxQueuedJobs + Workers)

@@ -1,6 +1,8 @@
+using PerceptronApi.Training.Jobs;
+
 namespace PerceptronApi.Training;
 
-/// <summary>The training-jobs feature's services: options, the in-memory store, the queue and the worker pool.</summary>
+/// <summary>The training-jobs feature's services: options, the job store and queue, the job service and the worker pool.</summary>
 internal static class TrainingSetup
 {
     public static IServiceCollection AddTrainingJobs(this IServiceCollection services)
@@ -10,7 +12,8 @@ internal static class TrainingSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IJobStore, InMemoryJobStore>();
-        services.AddSingleton<TrainingJobQueue>();
+        services.AddSingleton<IJobQueue, InMemoryJobQueue>();
+        services.AddSingleton<JobService>();
         services.AddHostedService<TrainingWorker>();
         return services;
     }

@@ -1,127 +1,285 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PerceptronApi.Core.Training;
+using PerceptronApi.Training.Jobs;
 
 namespace PerceptronApi.Training;
 
 /// <summary>
-/// The worker pool: <see cref="TrainingJobOptions.Workers"/> loops take jobs from the queue and train them, appending
-/// each epoch record to the job as the trainer produces it. When the host begins to stop, the queue closes and every
-/// queued and running job is canceled with the reason, so each ends in a final status and its event streams send their
-/// final event before the server drains its requests.
+/// The worker pool: <see cref="TrainingJobOptions.Workers"/> loops take jobs from the queue with a lease and train them,
+/// storing each epoch record as the trainer produces it, renewing the lease while they run and stopping when a cancel
+/// is requested in the store. When the host begins to stop, only this process's own jobs are touched: with a queue of
+/// this process alone they end canceled with the reason (queued ones too), so each stream sends its final event; with
+/// a shared queue the running ones are handed back for another replica.
 /// </summary>
 internal sealed partial class TrainingWorker(
-    TrainingJobQueue queue,
-    IJobStore store,
+    JobService jobs,
+    IJobQueue queue,
     IOptions<TrainingJobOptions> options,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
-    private const string ShutdownReason = "The service shut down before the job finished.";
+    public const string ShutdownReason = "The service shut down before the job finished.";
+
+    private readonly IJobStore _store = jobs.Store;
+
+    private enum Ending
+    {
+        Finished,
+        HandedBack,
+        LeaseLost,
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var stopping = lifetime.ApplicationStopping.Register(CancelEverything);
-        var workers = Enumerable.Range(0, options.Value.Workers)
-            .Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None))
-            .Append(SweepAsync(stoppingToken));
-        await Task.WhenAll(workers);
-    }
-
-    private void CancelEverything()
-    {
-        queue.Complete();
-        foreach (var job in store.Active())
+        // Jobs stop when the host begins to stop, before the server drains its requests, so open streams end with
+        // their final event.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var loops = Enumerable.Range(0, options.Value.Workers)
+            .Select(_ => Task.Run(() => WorkAsync(stopping.Token), CancellationToken.None))
+            .Append(SweepAsync(stopping.Token))
+            .ToList();
+        await Task.WhenAll(loops);
+        if (!queue.IsShared)
         {
-            queue.Cancel(job, ShutdownReason);
+            await CancelQueuedAsync();
         }
     }
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    /// <summary>The queue is this process's alone: the jobs still in it would wait for no one.</summary>
+    private async Task CancelQueuedAsync()
     {
-        try
+        foreach (var read in await _store.ListAsync(JobStatus.Queued, null, int.MaxValue, CancellationToken.None))
         {
-            await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+            await jobs.CancelAsync(read.Job.Id, ShutdownReason, wait: false, CancellationToken.None);
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            JobLease lease;
+            try
             {
-                if (queue.TryTake(job))
-                {
-                    Run(job, stoppingToken);
-                }
+                lease = await queue.TakeAsync(options.Value.LeaseDuration, stopping);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown: the jobs left in the queue were canceled by CancelEverything.
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await RunAsync(lease, stopping);
         }
     }
 
-    private void Run(TrainingJob job, CancellationToken stoppingToken)
+    private async Task RunAsync(JobLease lease, CancellationToken stopping)
     {
-        var data = job.Data!;
+        var id = lease.JobId;
+        var now = time.GetUtcNow();
+
+        // The lease makes this worker the one to run it: a queued job, or a running one whose worker's lease expired.
+        var started = await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Running, StartedAt = now, Attempts = job.Attempts + 1 }, CancellationToken.None);
+        var plan = started is { Applied: true } ? await _store.ReadPlanAsync(id, CancellationToken.None) : null;
+        if (started is not { Applied: true } || plan is null)
+        {
+            // Canceled or deleted while it waited.
+            await queue.CompleteAsync(lease, CancellationToken.None);
+            return;
+        }
+
+        if (started.Job.CancelRequestedAt is not null)
+        {
+            await FinishAsync(id, job => job.Finish(JobStatus.Canceled, time.GetUtcNow(), reason: job.StatusReason ?? JobService.CancelReason));
+            await queue.CompleteAsync(lease, CancellationToken.None);
+            return;
+        }
+
+        LogStarted(logger, id, started.Job.Attempts);
+        var ending = await TrainAsync(lease, plan, stopping);
+        if (ending == Ending.HandedBack)
+        {
+            await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Queued }, CancellationToken.None);
+            await queue.HandBackAsync(lease, CancellationToken.None);
+            LogHandedBack(logger, id);
+        }
+        else if (ending == Ending.Finished)
+        {
+            await queue.CompleteAsync(lease, CancellationToken.None);
+        }
+    }
+
+    private async Task<Ending> TrainAsync(JobLease lease, TrainingPlan plan, CancellationToken stopping)
+    {
+        var id = lease.JobId;
         var limits = options.Value;
-        LogStarted(logger, job.Id);
+        var serializer = json.Value.SerializerOptions;
         var watch = Stopwatch.StartNew();
         using var deadline = new CancellationTokenSource(limits.MaxJobDuration, time);
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, stoppingToken, deadline.Token);
+        using var requested = new CancellationTokenSource();
+        using var lost = new CancellationTokenSource();
+        using var done = new CancellationTokenSource();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token, requested.Token, lost.Token);
+        var observer = ObserveCancelAsync(id, requested, done.Token);
+        var heartbeat = HeartbeatAsync(lease, lost, done.Token);
+
+        // The trainer's thread only serializes each record, once; a pump stores them in order, so a slow store never
+        // holds the trainer up.
+        var records = Channel.CreateUnbounded<JobRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var pump = PumpAsync(id, records.Reader);
+        TrainingResult? result = null;
+        Exception? crash = null;
         try
         {
-            var result = Trainer.Train(data, job.Options, job.Append, cancellation.Token);
-            if (result.StopReason != StopReason.Canceled)
-            {
-                job.Succeed(result, time.GetUtcNow());
-                LogSucceeded(logger, job.Id, result.Epochs, result.Converged, result.StopReason, result.Errors, watch.Elapsed.TotalMilliseconds);
-            }
-            else if (deadline.IsCancellationRequested && !job.CancellationToken.IsCancellationRequested)
-            {
-                Fail(job, StatusCodes.Status422UnprocessableEntity, "Training took too long", $"The job trained for longer than {limits.MaxJobDuration.TotalSeconds:0.###} s (Training:MaxJobDuration) and was stopped after epoch {result.Epochs}. Use fewer samples or epochs.");
-            }
-            else
-            {
-                job.Cancel(time.GetUtcNow(), stoppingToken.IsCancellationRequested ? ShutdownReason : "Canceled by request.");
-                var reason = job.Observe(includeHistory: false).StatusReason ?? "";
-                LogCanceled(logger, job.Id, reason);
-            }
-        }
-        catch (TrainingDivergedException diverged)
-        {
-            Fail(job, StatusCodes.Status422UnprocessableEntity, "Training diverged", diverged.Message);
+            result = await Task.Run(
+                () => Trainer.Train(plan.Data, plan.Options, record => records.Writer.TryWrite(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, serializer))), cancellation.Token),
+                CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            crash = exception;
+        }
+        finally
+        {
+            records.Writer.TryComplete();
+            await pump;
+            await done.CancelAsync();
+            await Task.WhenAll(observer, heartbeat);
+        }
+
+        if (lost.IsCancellationRequested)
+        {
+            LogLeaseLost(logger, id);
+            return Ending.LeaseLost;
+        }
+
+        if (crash is TrainingDivergedException diverged)
+        {
+            await FailAsync(id, StatusCodes.Status422UnprocessableEntity, "Training diverged", diverged.Message);
+        }
+        else if (crash is not null)
+        {
             // Requests are validated before they are queued, so this is a defect: the job reports it without internals,
             // and the worker goes on with the next job.
-            LogCrashed(logger, exception, job.Id);
-            Fail(job, StatusCodes.Status500InternalServerError, "Training failed", "The trainer stopped with an internal error; it is logged with the job id.");
+            LogCrashed(logger, crash, id);
+            await FailAsync(id, StatusCodes.Status500InternalServerError, "Training failed", "The trainer stopped with an internal error; it is logged with the job id.");
+        }
+        else if (result!.StopReason != StopReason.Canceled)
+        {
+            // Finished first: a cancel asked for meanwhile came too late, and the job succeeds.
+            var r = result;
+            var jobResult = new JobResult(r.Model.Bias, r.Model.Weights, r.Converged, r.StopReason, r.Epochs, r.Errors, r.Accuracy, r.Loss);
+            await FinishAsync(id, job => job.Finish(JobStatus.Succeeded, time.GetUtcNow(), result: jobResult));
+            LogSucceeded(logger, id, r.Epochs, r.Converged, r.StopReason, r.Errors, watch.Elapsed.TotalMilliseconds);
+        }
+        else if (requested.IsCancellationRequested)
+        {
+            var final = await FinishAsync(id, job => job.Finish(JobStatus.Canceled, time.GetUtcNow(), reason: job.StatusReason ?? JobService.CancelReason));
+            LogCanceled(logger, id, final?.StatusReason ?? "deleted");
+        }
+        else if (stopping.IsCancellationRequested)
+        {
+            if (queue.IsShared)
+            {
+                return Ending.HandedBack;
+            }
+
+            await FinishAsync(id, job => job.Finish(JobStatus.Canceled, time.GetUtcNow(), reason: ShutdownReason));
+            LogCanceled(logger, id, ShutdownReason);
+        }
+        else
+        {
+            await FailAsync(id, StatusCodes.Status422UnprocessableEntity, "Training took too long", $"The job trained for longer than {limits.MaxJobDuration.TotalSeconds:0.###} s (Training:MaxJobDuration) and was stopped after epoch {result.Epochs}. Use fewer samples or epochs.");
+        }
+
+        return Ending.Finished;
+    }
+
+    private async Task PumpAsync(string id, ChannelReader<JobRecord> records)
+    {
+        await foreach (var record in records.ReadAllAsync(CancellationToken.None))
+        {
+            await _store.AppendRecordAsync(id, record, CancellationToken.None);
         }
     }
 
-    private void Fail(TrainingJob job, int status, string title, string detail)
+    private async Task ObserveCancelAsync(string id, CancellationTokenSource requested, CancellationToken done)
     {
-        job.Fail(new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail }, time.GetUtcNow());
-        LogFailed(logger, job.Id, detail);
+        try
+        {
+            await _store.WhenCancelRequested(id, done);
+            await requested.CancelAsync();
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
     }
 
-    /// <summary>Finished jobs past their age leave memory even when no new job arrives to trigger eviction.</summary>
-    private async Task SweepAsync(CancellationToken stoppingToken)
+    /// <summary>Renews the lease at a third of its duration; when it was lost, another worker runs the job now.</summary>
+    private async Task HeartbeatAsync(JobLease lease, CancellationTokenSource lost, CancellationToken done)
     {
-        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.MaxJobAge.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        var duration = options.Value.LeaseDuration;
+        using var timer = new PeriodicTimer(duration / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                if (!await queue.RenewAsync(lease, duration, done))
+                {
+                    await lost.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <returns>The job as it ended; null when it had ended already or is gone.</returns>
+    private async Task<JobSnapshot?> FinishAsync(string id, Func<JobSnapshot, JobSnapshot> finish)
+    {
+        var update = await _store.UpdateAsync(id, job => job.IsFinished ? null : finish(job), CancellationToken.None);
+        return update is { Applied: true } ? update.Job : null;
+    }
+
+    private async Task FailAsync(string id, int status, string title, string detail)
+    {
+        var error = new ProblemDetails { Type = "about:blank", Title = title, Status = status, Detail = detail };
+        await FinishAsync(id, job => job.Finish(JobStatus.Failed, time.GetUtcNow(), error: error, reason: detail));
+        LogFailed(logger, id, detail);
+    }
+
+    /// <summary>Finished jobs past their age leave the store even when no new job arrives; expired leases go back.</summary>
+    private async Task SweepAsync(CancellationToken stopping)
+    {
+        var limits = options.Value;
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(limits.MaxJobAge.Ticks / 4, limits.LeaseDuration.Ticks / 2), TimeSpan.TicksPerSecond / 10, TimeSpan.TicksPerMinute));
         using var timer = new PeriodicTimer(period, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(stopping))
             {
-                store.EvictExpired();
+                await _store.EvictExpiredAsync(stopping);
+                foreach (var id in await queue.ReclaimExpiredAsync(stopping))
+                {
+                    await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Queued }, stopping);
+                    LogReclaimed(logger, id);
+                }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} started")]
-    private static partial void LogStarted(ILogger logger, string jobId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} started (attempt {Attempt})")]
+    private static partial void LogStarted(ILogger logger, string jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} succeeded after {Epochs} epochs: converged {Converged} ({StopReason}), {Errors} errors, {ElapsedMs} ms")]
     private static partial void LogSucceeded(ILogger logger, string jobId, int epochs, bool converged, StopReason stopReason, int errors, double elapsedMs);
@@ -134,4 +292,13 @@ internal sealed partial class TrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Training job {JobId} crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} handed back to the queue at shutdown")]
+    private static partial void LogHandedBack(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} lost its lease: another worker runs it")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} reclaimed: its worker's lease expired")]
+    private static partial void LogReclaimed(ILogger logger, string jobId);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PerceptronApi.Tests.Infrastructure;
 using PerceptronApi.Training;
+using PerceptronApi.Training.Jobs;
 
 namespace PerceptronApi.Tests.Training;
 
@@ -70,6 +71,7 @@ public class TrainingJobQueueTests
         var factory = new OneWorkerFactory();
         var client = factory.CreateClient();
         var store = factory.Services.GetRequiredService<IJobStore>();
+        async Task<JobSnapshot> Job(string id) => (await store.ReadAsync(id, 0, 0, CancellationToken.None))!.Job;
         var done = (await client.StartAndWaitAsync("""{ "gate": "NOR" }"""))["id"]!.GetValue<string>();
         var running = await client.StartAsync(TrainingJobClient.LongJob(maxEpochs: 10_000));
         await client.WaitForStatusAsync(running, "running");
@@ -77,11 +79,12 @@ public class TrainingJobQueueTests
 
         await factory.DisposeAsync();
 
-        Assert.Empty(store.Active());
-        Assert.Equal(JobStatus.Canceled, store.Find(running)!.Status);
-        Assert.Equal("The service shut down before the job finished.", store.Find(running)!.StatusReason);
-        Assert.Equal(JobStatus.Canceled, store.Find(queued)!.Status);
-        Assert.NotNull(store.Find(queued)!.FinishedAt);
-        Assert.Equal(JobStatus.Succeeded, store.Find(done)!.Status);
+        Assert.Empty(await store.ListAsync(JobStatus.Queued, null, 100, CancellationToken.None));
+        Assert.Empty(await store.ListAsync(JobStatus.Running, null, 100, CancellationToken.None));
+        Assert.Equal(JobStatus.Canceled, (await Job(running)).Status);
+        Assert.Equal("The service shut down before the job finished.", (await Job(running)).StatusReason);
+        Assert.Equal(JobStatus.Canceled, (await Job(queued)).Status);
+        Assert.NotNull((await Job(queued)).FinishedAt);
+        Assert.Equal(JobStatus.Succeeded, (await Job(done)).Status);
     }
 }

@@ -1,0 +1,43 @@
+using PerceptronApi.Core.Training;
+using PerceptronApi.Infrastructure;
+using PerceptronApi.Models;
+using PerceptronApi.Predictions;
+
+namespace PerceptronApi.Training;
+
+/// <summary>The request examples the OpenAPI document shows for the job routes.</summary>
+internal static class TrainingJobExamples
+{
+    public const string Csv = "x1,x2,label\n0,0,1\n0,1,0\n1,0,0\n1,1,0\n";
+
+    public static RequestExample[] Start { get; } =
+    [
+        new("NOR", "The tutorial's NOR gate from zeros, η 0.1: converges at epoch 8", new TrainingJobRequest { Gate = "NOR" }),
+        new("guess-NOR", "Start from the tutorial's guessed weights (0.4, 0.7, -0.2)", new TrainingJobRequest
+        {
+            Gate = "NOR",
+            InitialWeights = new UnitDto(0.4, [0.7, -0.2]),
+        }),
+        new("XOR-pocket", "XOR is not separable: the pocket keeps the best weights (3 of 4)", new TrainingJobRequest
+        {
+            Gate = "XOR",
+            Algorithm = TrainingAlgorithm.Pocket,
+            MaxEpochs = 20,
+        }),
+        new("own-data", "Your own samples with ADALINE and a loss tolerance", new TrainingJobRequest
+        {
+            Inputs = [[5.1, 1.4], [7.0, 4.7], [4.9, 1.5], [6.4, 4.5]],
+            Labels = [0, 1, 0, 1],
+            Algorithm = TrainingAlgorithm.Adaline,
+            LearningRate = 0.01,
+            MaxEpochs = 1000,
+            Tolerance = 1e-9,
+        }),
+    ];
+
+    public static RequestExample[] Predict { get; } =
+    [
+        new("truth-table", "No inputs: every binary row (a gate's truth table)", new PredictInputsRequest()),
+        new("check", "The trained NOR model against NOR", new PredictInputsRequest { Target = "NOR" }),
+    ];
+}

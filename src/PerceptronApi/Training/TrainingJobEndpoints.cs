@@ -347,7 +347,10 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
-        var model = new Network(new Perceptron(result.Bias, result.Weights), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
+        // A network answers as predicting with "layers" does; one perceptron with its activation and threshold.
+        var model = result.Layers is { } layers
+            ? new Network(ModelMapping.FromLayers(layers), ActivationFunction.Create(Activation.Sigmoid))
+            : new Network(new Perceptron(result.Bias!.Value, result.Weights!.Value), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
         var response = PredictionPlanner.Predict(model, request, limits.Value, out var errors);
         return response is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(response);
     }

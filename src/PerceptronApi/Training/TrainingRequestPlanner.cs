@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using PerceptronApi.Core.Gates;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
+using PerceptronApi.Models;
 
 namespace PerceptronApi.Training;
 
@@ -42,29 +43,32 @@ internal static class TrainingRequestPlanner
             labels = request.Labels!;
         }
 
-        var maxEpochs = request.MaxEpochs ?? TrainingOptions.DefaultMaxEpochs;
+        // Every field left out takes the core's default for the algorithm (a network learns with other defaults).
+        var defaults = TrainingOptions.Defaults(request.Algorithm ?? TrainingAlgorithm.Perceptron);
+        var maxEpochs = request.MaxEpochs ?? defaults.MaxEpochs;
         var features = rows.Count > 0 && rows[0] is { } first ? first.Count : 0;
-        CheckLimits(rows.Count, features, maxEpochs, limits, errors);
+        var shape = NetworkShape.Of(request, features);
+        CheckLimits(rows.Count, features, maxEpochs, shape, limits, errors);
         if (errors.Count > 0)
         {
             return null;
         }
 
-        var options = new TrainingOptions
+        var options = defaults with
         {
-            Algorithm = request.Algorithm ?? TrainingAlgorithm.Perceptron,
             Activation = activation,
             Threshold = request.Threshold,
-            LearningRate = request.LearningRate ?? TrainingOptions.DefaultLearningRate,
+            LearningRate = request.LearningRate ?? defaults.LearningRate,
             MaxEpochs = maxEpochs,
-            Initialization = request.Initialization ?? WeightInitialization.Zeros,
+            Initialization = request.Initialization ?? defaults.Initialization,
             InitialWeights = request.InitialWeights is { } initial ? new Perceptron(initial.Bias, initial.Weights.ToImmutableArray()) : null,
-            Shuffle = request.Shuffle ?? false,
+            Shuffle = request.Shuffle ?? defaults.Shuffle,
             Seed = request.Seed,
             Tolerance = request.Tolerance,
-
-            // The request has no stopOnCycle field yet: runs go on to maxEpochs as they always did.
-            StopOnCycle = false,
+            StopOnCycle = request.StopOnCycle ?? defaults.StopOnCycle,
+            HiddenLayers = request.HiddenLayers is { } hidden ? [.. hidden] : defaults.HiddenLayers,
+            InitialLayers = request.InitialLayers is { } layers ? ModelMapping.FromLayers(layers) : null,
+            TargetLoss = request.TargetLoss,
         };
 
         // The job reports its seed from the start, so any run can be repeated.
@@ -84,10 +88,13 @@ internal static class TrainingRequestPlanner
         }
 
         var data = new TrainingSet(Matrix.FromRows(rows), [.. labels]);
+        var network = options.Algorithm == TrainingAlgorithm.Backpropagation;
         var parameters = new JobParameters(
             options.Algorithm,
-            options.Activation,
-            ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
+            network ? Activation.Sigmoid : options.Activation,
+
+            // A network's class is "output >= 0.5": its threshold, in the units of the output.
+            network ? 0.5 : ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
             options.LearningRate,
             options.MaxEpochs,
             options.Initialization,
@@ -97,12 +104,17 @@ internal static class TrainingRequestPlanner
             data.Features,
             gateName,
             options.Tolerance,
-            request.InitialWeights);
+            request.InitialWeights,
+            network ? shape!.HiddenLayers : null,
+            options.TargetLoss,
+            request.StopOnCycle);
         return new TrainingPlan(data, options, parameters);
     }
 
-    private static void CheckLimits(int samples, int features, int maxEpochs, TrainingJobOptions limits, Dictionary<string, string[]> errors)
+    private static void CheckLimits(int samples, int features, int maxEpochs, NetworkShape? shape, TrainingJobOptions limits, Dictionary<string, string[]> errors)
     {
+        // A record holds every bias and weight of the model; one epoch touches each of them once per sample.
+        var values = shape?.Values ?? (features + 1L);
         if (samples > limits.MaxSamples)
         {
             errors["inputs"] = [$"has {samples} samples; the limit is {limits.MaxSamples} (Training:MaxSamples)."];
@@ -125,14 +137,19 @@ internal static class TrainingRequestPlanner
         {
             errors["maxEpochs"] = [$"is {maxEpochs}: its {maxEpochs + 1L} history records exceed the limit of {limits.MaxHistoryRecords} (Training:MaxHistoryRecords)."];
         }
-        else if (maxEpochs > 0 && (maxEpochs + 1L) * (features + 1L) > limits.MaxHistoryValues)
+        else if (maxEpochs > 0 && (maxEpochs + 1L) * values > limits.MaxHistoryValues)
         {
-            errors["maxEpochs"] = [$"is {maxEpochs}: with {features} features the history would hold {(maxEpochs + 1L) * (features + 1L)} numbers; the limit is {limits.MaxHistoryValues} (Training:MaxHistoryValues)."];
+            var what = shape is null ? $"{features} features" : $"a network of {values} biases and weights";
+            errors["maxEpochs"] = [$"is {maxEpochs}: with {what} the history would hold {(maxEpochs + 1L) * values} numbers; the limit is {limits.MaxHistoryValues} (Training:MaxHistoryValues)."];
         }
 
-        if (errors.Count == 0 && maxEpochs > 0 && (long)samples * features * maxEpochs is var work && work > limits.MaxWork)
+        if (errors.Count == 0 && maxEpochs > 0 && shape is null && (long)samples * features * maxEpochs is var work && work > limits.MaxWork)
         {
             errors["maxEpochs"] = [$"is {maxEpochs}: {samples} samples × {features} features × {maxEpochs} epochs = {work} exceeds the limit of {limits.MaxWork} (Training:MaxWork)."];
+        }
+        else if (errors.Count == 0 && maxEpochs > 0 && shape is not null && samples * shape.Values * maxEpochs is var networkWork && networkWork > limits.MaxWork)
+        {
+            errors["maxEpochs"] = [$"is {maxEpochs}: {samples} samples × {shape.Values} biases and weights × {maxEpochs} epochs = {networkWork} exceeds the limit of {limits.MaxWork} (Training:MaxWork)."];
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Models;
 using PerceptronApi.Training.Jobs;
@@ -24,6 +25,19 @@ internal static class JobTraining
             return new JobResult(null, null, network.Converged, network.StopReason, network.Epochs, network.Errors, network.Accuracy, network.Loss, Layers: ModelMapping.ToLayers(network.Model));
         }
 
+        if (plan.Classes is { IsOneVsRest: true } classes)
+        {
+            var ovr = OneVsRestTrainer.Train(
+                plan.Data.Inputs,
+                classes,
+                plan.Options,
+                record => write(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, json))),
+                cancellationToken);
+            var units = ovr.Units.Select(unit => new ClassUnitDto(unit.Class, unit.Bias, unit.Weights, unit.Converged, unit.StopReason, Cycle(unit.Cycle))).ToList();
+            return new JobResult(null, null, ovr.Converged, ovr.StopReason, ovr.Epochs, ovr.Errors, ovr.Accuracy, ovr.Loss, Classes: ovr.Classes, Units: units);
+        }
+
+        // Binary, or two classes: one unit on the labels mapped to the label set (classes[1] positive).
         var r = Trainer.Train(plan.Data, plan.Options, record => write(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, json))), cancellationToken);
         return new JobResult(
             r.Model.Bias,
@@ -34,9 +48,12 @@ internal static class JobTraining
             r.Errors,
             r.Accuracy,
             r.Loss,
-            r.Cycle is { } cycle ? new CycleDto(cycle.From, cycle.To) : null,
-            r.Explanation);
+            Cycle(r.Cycle),
+            r.Explanation,
+            Classes: plan.Classes?.Classes);
     }
+
+    private static CycleDto? Cycle(EpochCycle? cycle) => cycle is null ? null : new CycleDto(cycle.From, cycle.To);
 }
 
 /// <summary>A network's epoch record as JSON shows it: every layer's units, then the epoch's numbers.</summary>

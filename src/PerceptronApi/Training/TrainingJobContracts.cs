@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Models;
@@ -19,8 +20,11 @@ public sealed record TrainingJobRequest : IValidatableObject
     /// <summary>The samples, one row each (with <c>labels</c>).</summary>
     public IReadOnlyList<IReadOnlyList<double>>? Inputs { get; init; }
 
-    /// <summary>One label per row: 0 or 1 for step, −1 or 1 for sign.</summary>
-    public IReadOnlyList<double>? Labels { get; init; }
+    /// <summary>
+    /// One label per row: 0 or 1 for step, −1 or 1 for sign — or any numbers or any strings (not mixed), which make a
+    /// classes job: two classes train one unit, three or more one unit per class (one-vs-rest).
+    /// </summary>
+    public IReadOnlyList<ClassLabel>? Labels { get; init; }
 
     /// <summary>perceptron (default), pocket, averaged, adaline or backpropagation.</summary>
     public TrainingAlgorithm? Algorithm { get; init; }
@@ -139,6 +143,7 @@ public enum JobStatus
 /// <param name="HiddenLayers">Backpropagation: the hidden layers' sizes.</param>
 /// <param name="TargetLoss">Backpropagation: the loss that stops training, if any.</param>
 /// <param name="StopOnCycle">Perceptron and pocket without shuffle: whether a repeated end-of-epoch state stops the run.</param>
+/// <param name="Classes">A classes job's classes, sorted: with two, the first is the negative one.</param>
 public sealed record JobParameters(
     TrainingAlgorithm Algorithm,
     Activation Activation,
@@ -155,7 +160,8 @@ public sealed record JobParameters(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UnitDto? InitialWeights,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? HiddenLayers = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TargetLoss = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? StopOnCycle = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? StopOnCycle = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null);
 
 /// <summary>How far training has come.</summary>
 /// <param name="Epoch">The last epoch recorded (0 = the initial weights).</param>
@@ -174,6 +180,8 @@ public sealed record JobProgress(int Epoch, int MaxEpochs);
 /// <param name="Cycle">For stopReason cycle: the earlier epoch whose end state came back, and the epoch that repeated it.</param>
 /// <param name="Explanation">For stopReason cycle: what the repetition proves, in words.</param>
 /// <param name="Layers">Backpropagation: the trained network, in the shape of "layers".</param>
+/// <param name="Classes">A classes job's classes.</param>
+/// <param name="Units">One-vs-rest: each class's unit, how it ended.</param>
 public sealed record JobResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bias,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableArray<double>? Weights,
@@ -185,7 +193,24 @@ public sealed record JobResult(
     double Loss,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CycleDto? Cycle = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Explanation = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyList<UnitDto>>? Layers = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyList<UnitDto>>? Layers = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassUnitDto>? Units = null);
+
+/// <summary>One class's unit at the end of a one-vs-rest job.</summary>
+/// <param name="Class">The class the unit says yes to.</param>
+/// <param name="Bias">Its bias.</param>
+/// <param name="Weights">Its weights.</param>
+/// <param name="Converged">Whether its own run converged.</param>
+/// <param name="StopReason">Why its own run stopped.</param>
+/// <param name="Cycle">Where its run repeated itself, when it stopped on a cycle.</param>
+public sealed record ClassUnitDto(
+    ClassLabel Class,
+    double Bias,
+    ImmutableArray<double> Weights,
+    bool Converged,
+    StopReason StopReason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CycleDto? Cycle);
 
 /// <summary>Where a run repeated itself: the state at the end of epoch <c>to</c> is the one at the end of epoch <c>from</c>.</summary>
 /// <param name="From">The earlier epoch (0 = the initial weights).</param>

@@ -347,6 +347,14 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
+        if (result.Units is not null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "No single model",
+                detail: $"Training job {id} trained one unit per class (one-vs-rest); predicting with it is not offered yet. Its units are in result.units.");
+        }
+
         // A network answers as predicting with "layers" does; one perceptron with its activation and threshold.
         var model = result.Layers is { } layers
             ? new Network(ModelMapping.FromLayers(layers), ActivationFunction.Create(Activation.Sigmoid))

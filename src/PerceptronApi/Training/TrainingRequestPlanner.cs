@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Gates;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
@@ -8,7 +9,11 @@ using PerceptronApi.Models;
 namespace PerceptronApi.Training;
 
 /// <summary>A checked training request: the data, the core's options and the parameters the job reports.</summary>
-internal sealed record TrainingPlan(TrainingSet Data, TrainingOptions Options, JobParameters Parameters);
+/// <param name="Data">The samples, with labels in the run's label set (a classes job: of its first binary problem).</param>
+/// <param name="Options">The core's options.</param>
+/// <param name="Parameters">What the job reports.</param>
+/// <param name="Classes">A classes job's classes and each sample's class; null for a binary job.</param>
+internal sealed record TrainingPlan(TrainingSet Data, TrainingOptions Options, JobParameters Parameters, ClassAssignment? Classes = null);
 
 /// <summary>
 /// Turns a request whose shape is valid into a <see cref="TrainingPlan"/>: resolves the gate, fills in defaults,
@@ -19,7 +24,7 @@ internal static class TrainingRequestPlanner
     public static TrainingPlan? TryPlan(TrainingJobRequest request, TrainingJobOptions limits, Dictionary<string, string[]> errors)
     {
         IReadOnlyList<IReadOnlyList<double>> rows;
-        IReadOnlyList<double> labels;
+        IReadOnlyList<ClassLabel> given;
         string? gateName = null;
         var activation = request.Activation ?? Activation.Step;
         if (request.Gate is { } name)
@@ -35,12 +40,12 @@ internal static class TrainingRequestPlanner
             rows = [.. Enumerable.Range(0, inputs.Rows).Select(r => (IReadOnlyList<double>)inputs.Row(r).ToArray())];
 
             // A gate's outputs are 0/1; with the sign activation the labels are −1/1.
-            labels = [.. gate.TruthTableOutputs.Select(output => activation == Activation.Sign && output == 0 ? -1.0 : output)];
+            given = [.. gate.TruthTableOutputs.Select(output => ClassLabel.Of(activation == Activation.Sign && output == 0 ? -1.0 : output))];
         }
         else
         {
             rows = request.Inputs!;
-            labels = request.Labels!;
+            given = request.Labels!;
         }
 
         // Every field left out takes the core's default for the algorithm (a network learns with other defaults).
@@ -77,7 +82,17 @@ internal static class TrainingRequestPlanner
             options = options with { Seed = RandomNumberGenerator.GetInt32(int.MaxValue) };
         }
 
-        foreach (var issue in Trainer.Validate(rows, labels, options))
+        // Labels in the run's label set make a binary job; other numbers or names, a classes job over them.
+        var issues = new List<ValidationIssue>();
+        // (An activation that cannot train has no label set: its own issue says so.)
+        var classes = options.LabelSet is null ? null : ClassAssignment.Resolve(given, options, issues);
+        IReadOnlyList<double> labels = classes is null ? [.. given.Select(_ => 0.0)] : classes.IsBinary ? classes.BinaryLabels : classes.LabelsFor(classes.Classes.Length == 2 ? 1 : 0, options);
+        if (classes is not null || options.LabelSet is null)
+        {
+            issues.AddRange(Trainer.Validate(rows, labels, options));
+        }
+
+        foreach (var issue in issues)
         {
             errors[issue.Field] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
         }
@@ -107,8 +122,9 @@ internal static class TrainingRequestPlanner
             request.InitialWeights,
             network ? shape!.HiddenLayers : null,
             options.TargetLoss,
-            request.StopOnCycle);
-        return new TrainingPlan(data, options, parameters);
+            request.StopOnCycle,
+            classes!.IsBinary ? null : classes.Classes);
+        return new TrainingPlan(data, options, parameters, classes.IsBinary ? null : classes);
     }
 
     private static void CheckLimits(int samples, int features, int maxEpochs, NetworkShape? shape, TrainingJobOptions limits, Dictionary<string, string[]> errors)

@@ -37,10 +37,7 @@ public static class Trainer
         var issues = new List<ValidationIssue>();
         Validation.CheckRows(inputs, issues);
         Validation.CheckLabels([.. labels], inputs.Count, options, issues);
-        if (options.InitialWeights is { } initial && inputs.Count > 0 && inputs[0] is { Count: > 0 } first && initial.InputWidth != first.Count)
-        {
-            issues.Add(new("initialWeights.weights", $"must have {first.Count} values, one per input column (got {initial.InputWidth})"));
-        }
+        Validation.CheckInitialWidth(inputs.Count > 0 && inputs[0] is { } first ? first.Count : 0, options, issues);
 
         Validation.CheckOptions(options, issues);
         return issues;
@@ -56,6 +53,23 @@ public static class Trainer
     /// <exception cref="TrainingDivergedException">A bias, weight or loss became non-finite (ADALINE with too large a rate).</exception>
     public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch = null, CancellationToken cancellationToken = default) =>
         Train(data, options, onEpoch, exactDecisions: null, cancellationToken);
+
+    /// <summary>
+    /// Trains as above; with <see cref="TrainingOptions.Trace"/> set, <paramref name="onTrace"/> receives each epoch's
+    /// sample steps just before that epoch's record. A traced run takes the plain, step-by-step path
+    /// (<see cref="PlainTrainer"/>), which gives the same records bit for bit, more slowly: traces are for small runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is invalid; the message names each parameter and value.</exception>
+    public static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch, Action<EpochTrace>? onTrace, CancellationToken cancellationToken = default)
+    {
+        if (!options.Trace)
+        {
+            return Train(data, options, onEpoch, exactDecisions: null, cancellationToken);
+        }
+
+        ThrowIfInvalid(data, options);
+        return PlainTrainer.Train(data, options, ResolveSeed(options), onEpoch, onTrace, cancellationToken);
+    }
 
     /// <summary>Trains as above and reports how many decisions needed the contract-order fallback (for tests).</summary>
     internal static TrainingResult Train(TrainingSet data, TrainingOptions options, Action<EpochRecord>? onEpoch, Action<long>? exactDecisions, CancellationToken cancellationToken)
@@ -125,6 +139,23 @@ public static class Trainer
 
     private static TrainingEngine CreateEngine(TrainingSet data, TrainingOptions options)
     {
+        ThrowIfInvalid(data, options);
+        return new TrainingEngine(data, options, ResolveSeed(options));
+    }
+
+    /// <summary>A run that needs randomness and has no seed draws one from the OS generator (no state of ours), and reports it.</summary>
+    internal static int? ResolveSeed(TrainingOptions options) =>
+        options.UsesRandomness ? options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue) : options.Seed;
+
+    private static void ThrowIfInvalid(TrainingSet data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        {
+            throw new ArgumentException("Backpropagation trains a network: use NetworkTrainer.Train.", nameof(options));
+        }
+
         var issues = Validate(data, options);
         if (issues.Count > 0)
         {
@@ -134,9 +165,5 @@ public static class Trainer
                 "The training request is invalid: " + string.Join("; ", issues.Select(issue => $"{issue.Field} {issue.Message}")) + ".",
                 paramName);
         }
-
-        // A run that needs randomness and has no seed draws one from the OS generator (no state of ours), and reports it.
-        int? seed = options.UsesRandomness ? options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue) : options.Seed;
-        return new TrainingEngine(data, options, seed);
     }
 }

@@ -14,6 +14,12 @@ public enum TrainingAlgorithm
 
     /// <summary>The delta rule as batch gradient descent on the squared error (ADALINE).</summary>
     Adaline,
+
+    /// <summary>
+    /// A network of sigmoid units (<see cref="TrainingOptions.HiddenLayers"/>, then one output unit) trained by full-batch
+    /// gradient descent on the squared error, the gradient found by backpropagation (see <see cref="NetworkTrainer"/>).
+    /// </summary>
+    Backpropagation,
 }
 
 /// <summary>Where the weights start.</summary>
@@ -44,4 +50,13 @@ public enum StopReason
 
     /// <summary>The caller canceled.</summary>
     Canceled,
+
+    /// <summary>
+    /// The running perceptron ended an epoch with updates in exactly the state (bit for bit) of an earlier epoch's end:
+    /// the rule would repeat the same epochs forever, which proves the data are not linearly separable.
+    /// </summary>
+    Cycle,
+
+    /// <summary>A network's loss reached <see cref="TrainingOptions.TargetLoss"/>.</summary>
+    TargetLoss,
 }

@@ -62,6 +62,10 @@ internal sealed class TrainingEngine
     private readonly ImmutableArray<double> _labels;
     private EpochRecord? _last;
 
+    // Perceptron and pocket in a fixed order: the end states so far, and the cycle once one is found.
+    private readonly EpochStates? _states;
+    private EpochCycle? _cycle;
+
     internal TrainingEngine(TrainingSet data, TrainingOptions options, int? seed)
     {
         _options = options;
@@ -104,6 +108,11 @@ internal sealed class TrainingEngine
         {
             _permutation = new int[_m];
         }
+
+        if (options.DetectsCycles)
+        {
+            _states = new EpochStates();
+        }
     }
 
     /// <summary>The activation, threshold resolved.</summary>
@@ -133,6 +142,7 @@ internal sealed class TrainingEngine
         _weights.AsSpan(0, _n).CopyTo(_pocketWeights);
         _pocketErrors = errors;
         _pocketAtLastRecord = (_bias, [.. _pocketWeights], errors);
+        _states?.Add(0, _bias, _weights.AsSpan(0, _n));
         _last = Record(0, _bias, _weights.AsSpan(0, _n), 0, errors, squares);
         return _last;
     }
@@ -159,6 +169,10 @@ internal sealed class TrainingEngine
         else if (record.Updates == 0)
         {
             StopReason = Training.StopReason.Converged;
+        }
+        else if (_cycle is not null)
+        {
+            StopReason = Training.StopReason.Cycle;
         }
 
         if (StopReason is null && epoch >= _options.MaxEpochs)
@@ -188,9 +202,10 @@ internal sealed class TrainingEngine
     {
         var last = _last!;
         var converged = reason is Training.StopReason.Converged or Training.StopReason.LossTolerance;
+        var cycle = reason == Training.StopReason.Cycle ? _cycle : null;
         if (_algorithm != TrainingAlgorithm.Pocket)
         {
-            return new TrainingResult(new Perceptron(last.Bias, last.Weights), Activation, converged, reason, last.Epoch, last.Errors, last.Accuracy, last.Loss, Seed);
+            return new TrainingResult(new Perceptron(last.Bias, last.Weights), Activation, converged, reason, last.Epoch, last.Errors, last.Accuracy, last.Loss, Seed) { Cycle = cycle };
         }
 
         // The pocket as it was after the last completed epoch; its loss belongs to no single epoch, so it is summed
@@ -204,7 +219,7 @@ internal sealed class TrainingEngine
             squares += d * d;
         }
 
-        return new TrainingResult(new Perceptron(bias, weights.AsSpan()), Activation, converged, reason, last.Epoch, errors, Accuracy(errors), squares / (2.0 * _m), Seed);
+        return new TrainingResult(new Perceptron(bias, weights.AsSpan()), Activation, converged, reason, last.Epoch, errors, Accuracy(errors), squares / (2.0 * _m), Seed) { Cycle = cycle };
     }
 
     /// <summary>
@@ -239,7 +254,12 @@ internal sealed class TrainingEngine
             trained = done;
         }
 
-        var stops = trained.Updates == 0 || epoch >= _options.MaxEpochs;
+        if (_states is not null && trained.Updates > 0)
+        {
+            _cycle = _states.Add(epoch, trained.Bias, trained.Weights);
+        }
+
+        var stops = trained.Updates == 0 || _cycle is not null || epoch >= _options.MaxEpochs;
         EpochRecord record;
         if (trained.Updates == 0 && _permutation is null && _algorithm != TrainingAlgorithm.Averaged)
         {

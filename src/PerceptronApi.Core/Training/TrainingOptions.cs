@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
@@ -16,6 +17,26 @@ public sealed record TrainingOptions
 
     /// <summary>Random initial values are drawn uniformly from [−<c>RandomInitialScale</c>, <c>RandomInitialScale</c>).</summary>
     public const double RandomInitialScale = 0.5;
+
+    /// <summary>The default learning rate of <see cref="TrainingAlgorithm.Backpropagation"/> (measured on XOR: docs/backpropagation.md).</summary>
+    public const double DefaultNetworkLearningRate = 4.0;
+
+    /// <summary>The default epoch limit of <see cref="TrainingAlgorithm.Backpropagation"/>.</summary>
+    public const int DefaultNetworkMaxEpochs = 5000;
+
+    /// <summary>
+    /// The options a request for <paramref name="algorithm"/> gets for every field it leaves out: the one place the
+    /// per-algorithm defaults live (a network learns with a larger rate, for more epochs, from random weights).
+    /// </summary>
+    public static TrainingOptions Defaults(TrainingAlgorithm algorithm) => algorithm == TrainingAlgorithm.Backpropagation
+        ? new TrainingOptions
+        {
+            Algorithm = algorithm,
+            LearningRate = DefaultNetworkLearningRate,
+            MaxEpochs = DefaultNetworkMaxEpochs,
+            Initialization = WeightInitialization.Random,
+        }
+        : new TrainingOptions { Algorithm = algorithm };
 
     /// <summary>The algorithm (default <see cref="TrainingAlgorithm.Perceptron"/>).</summary>
     public TrainingAlgorithm Algorithm { get; init; } = TrainingAlgorithm.Perceptron;
@@ -44,9 +65,41 @@ public sealed record TrainingOptions
     /// <summary>The seed of every random choice; <see langword="null"/> lets the trainer draw one (and report it).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>ADALINE only: stop once the loss falls by less than this in one epoch (default: never).</summary>
+    /// <summary>ADALINE and backpropagation only: stop once the loss falls by less than this in one epoch (default: never).</summary>
     public double? Tolerance { get; init; }
 
+    /// <summary>
+    /// Perceptron and pocket without shuffle: stop with <see cref="StopReason.Cycle"/> when an epoch with updates ends in
+    /// the running state of an earlier epoch's end (default true; false runs on to <see cref="MaxEpochs"/> as before).
+    /// </summary>
+    public bool StopOnCycle { get; init; } = true;
+
+    /// <summary>Perceptron, pocket and averaged: record every sample step (<see cref="EpochTrace"/>; default false).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>Backpropagation only: the sizes of the hidden layers, input side first (at least one).</summary>
+    public ImmutableArray<int> HiddenLayers { get; init; } = [];
+
+    /// <summary>
+    /// Backpropagation only: explicit starting layers in the shape of <see cref="Network.Layers"/>; they override
+    /// <see cref="Initialization"/> and fix the hidden layers' sizes.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<Perceptron>>? InitialLayers { get; init; }
+
+    /// <summary>Backpropagation only: stop at the first record whose loss is at most this (default: never).</summary>
+    public double? TargetLoss { get; init; }
+
     /// <summary>Whether this run needs a seed: it shuffles or starts from random weights.</summary>
-    public bool UsesRandomness => Shuffle || (Initialization == WeightInitialization.Random && InitialWeights is null);
+    public bool UsesRandomness => Shuffle || (Initialization == WeightInitialization.Random && InitialWeights is null && InitialLayers is null);
+
+    /// <summary>
+    /// The two labels a binary run trains on — the activation's (<see cref="ActivationFunction.Labels"/>: 0/1 for step,
+    /// −1/1 for sign), or 0/1 for a network's sigmoid output — or <see langword="null"/> when the activation cannot train.
+    /// </summary>
+    public (double Negative, double Positive)? LabelSet => Algorithm == TrainingAlgorithm.Backpropagation
+        ? ActivationFunction.Create(Activation.Sigmoid).Labels
+        : Activation is Activation.Step or Activation.Sign ? ActivationFunction.Create(Activation).Labels : null;
+
+    /// <summary>Whether this run can stop on a cycle: perceptron or pocket, in the same order every epoch, asked to.</summary>
+    internal bool DetectsCycles => StopOnCycle && !Shuffle && Algorithm is TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket;
 }

@@ -21,4 +21,11 @@ public sealed record TrainingResult(
     int Errors,
     double Accuracy,
     double Loss,
-    int? Seed);
+    int? Seed)
+{
+    /// <summary>For <see cref="StopReason.Cycle"/>: the epochs whose end states matched.</summary>
+    public EpochCycle? Cycle { get; init; }
+
+    /// <summary>Why the run stopped, in words, where that says more than the reason's name (a cycle).</summary>
+    public string? Explanation => Cycle?.Explain();
+}

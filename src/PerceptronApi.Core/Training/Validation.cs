@@ -19,24 +19,33 @@ internal static class Validation
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    internal static string Name(Activation activation) => activation.ToString().ToLowerInvariant();
+    internal static string Name(Activation activation) => EnumNames.Of(activation);
 
-    internal static string Name(TrainingAlgorithm algorithm) => algorithm.ToString().ToLowerInvariant();
+    internal static string Name(TrainingAlgorithm algorithm) => EnumNames.Of(algorithm);
 
     internal static void CheckOptions(TrainingOptions options, List<ValidationIssue> issues)
     {
         if (!Enum.IsDefined(options.Algorithm))
         {
-            issues.Add(new("algorithm", $"must be perceptron, pocket, averaged or adaline (got {(int)options.Algorithm})"));
+            issues.Add(new("algorithm", $"must be {EnumNames.List<TrainingAlgorithm>()} (got {(int)options.Algorithm})"));
         }
 
-        if (options.Activation is Activation.Linear or Activation.Sigmoid)
+        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
         {
-            issues.Add(new("activation", $"must be step or sign to train; {Name(options.Activation)} is for prediction only"));
+            // A network's own rules cover its activation and threshold too.
+            NetworkValidation.CheckOptions(options, issues);
         }
-        else if (!Enum.IsDefined(options.Activation))
+        else
         {
-            issues.Add(new("activation", $"must be step or sign (got {(int)options.Activation})"));
+            NetworkValidation.CheckNetworkFieldsAbsent(options, issues);
+            if (options.Activation is Activation.Linear or Activation.Sigmoid)
+            {
+                issues.Add(new("activation", $"must be step or sign to train; {Name(options.Activation)} is for prediction only"));
+            }
+            else if (!Enum.IsDefined(options.Activation))
+            {
+                issues.Add(new("activation", $"must be step or sign (got {(int)options.Activation})"));
+            }
         }
 
         if (options.Threshold is { } threshold && !double.IsFinite(threshold))
@@ -61,9 +70,9 @@ internal static class Validation
 
         if (options.Tolerance is { } tolerance)
         {
-            if (options.Algorithm != TrainingAlgorithm.Adaline)
+            if (options.Algorithm is not (TrainingAlgorithm.Adaline or TrainingAlgorithm.Backpropagation))
             {
-                issues.Add(new("tolerance", $"applies only to the adaline algorithm; leave it out for {Name(options.Algorithm)} (got {Format(tolerance)})"));
+                issues.Add(new("tolerance", $"applies only to the adaline and backpropagation algorithms; leave it out for {Name(options.Algorithm)} (got {Format(tolerance)})"));
             }
             else if (!double.IsFinite(tolerance) || tolerance < 0)
             {
@@ -74,6 +83,11 @@ internal static class Validation
         if (options.Seed is < 0)
         {
             issues.Add(new("seed", $"must be an integer of at least 0 (got {options.Seed})"));
+        }
+
+        if (options.Trace && options.Algorithm is not (TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket or TrainingAlgorithm.Averaged))
+        {
+            issues.Add(new("trace", $"applies only to the perceptron, pocket and averaged algorithms, whose steps are per sample; leave it out for {Name(options.Algorithm)}"));
         }
     }
 
@@ -97,9 +111,25 @@ internal static class Validation
         var labels = data.Labels.IsDefault ? [] : data.Labels.AsSpan();
         CheckLabels(labels, rows, options, issues);
 
-        if (options.InitialWeights is { } initial && inputs is { Rows: > 0, Columns: > 0 } && initial.InputWidth != inputs.Columns)
+        CheckInitialWidth(inputs is { Rows: > 0 } ? inputs.Columns : 0, options, issues);
+    }
+
+    /// <summary>Whether the starting weights or layers read as many inputs as the samples have columns.</summary>
+    internal static void CheckInitialWidth(int columns, TrainingOptions options, List<ValidationIssue> issues)
+    {
+        if (columns == 0)
         {
-            issues.Add(new("initialWeights.weights", $"must have {inputs.Columns} values, one per input column (got {initial.InputWidth})"));
+            return;
+        }
+
+        if (options.InitialWeights is { } initial && initial.InputWidth != columns)
+        {
+            issues.Add(new("initialWeights.weights", $"must have {columns} values, one per input column (got {initial.InputWidth})"));
+        }
+
+        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        {
+            NetworkValidation.CheckInitialWidth(columns, options, issues);
         }
     }
 
@@ -148,18 +178,19 @@ internal static class Validation
             issues.Add(new("labels", $"must have one label per input row: {rows} rows, {labels.Length} labels"));
         }
 
-        if (options.Activation is not (Activation.Step or Activation.Sign))
+        if (options.LabelSet is not { } labelSet)
         {
             return; // the activation issue says it all; its label set is not a training one.
         }
 
-        var (negative, positive) = options.Activation == Activation.Sign ? (-1.0, 1.0) : (0.0, 1.0);
+        var (negative, positive) = labelSet;
         var listed = 0;
         for (var i = 0; i < labels.Length && listed < MaxIssuesPerField; i++)
         {
             if (labels[i] != negative && labels[i] != positive)
             {
-                issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for the {Name(options.Activation)} activation (got {Format(labels[i])})"));
+                var owner = options.Algorithm == TrainingAlgorithm.Backpropagation ? "backpropagation's sigmoid output" : $"the {Name(options.Activation)} activation";
+                issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
                 listed++;
             }
         }

@@ -42,6 +42,11 @@ internal static partial class JsonErrorMessages
             return (path, "must be a finite number (at most ±1.7976931348623157E+308).");
         }
 
+        if (message.StartsWith(Training.ClassLabelConverter.NotALabel, StringComparison.Ordinal))
+        {
+            return (path, "must be a number or a string (a class label).");
+        }
+
         if (message.Contains("maximum configured depth", StringComparison.Ordinal))
         {
             return (path, "nests too deeply.");

@@ -24,6 +24,7 @@ internal static class JsonSetup
 
         // "stopReason": "maxEpochsReached", "algorithm": "perceptron"; integers are not enum values.
         options.Converters.Add(new FiniteDoubleConverter());
+        options.Converters.Add(new Training.ClassLabelConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
 
         // A misspelt field ("learning_rate") would otherwise be ignored silently and the default used.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using nietras.SeparatedValues;
+using PerceptronApi.Core.Classes;
 
 namespace PerceptronApi.Training;
 
@@ -14,7 +15,7 @@ internal static partial class CsvTrainingData
     private const int MaxErrors = 10;
 
     /// <summary>The samples, their labels, and the line each sample came from.</summary>
-    public sealed record Parsed(List<IReadOnlyList<double>> Inputs, List<double> Labels, List<int> Lines)
+    public sealed record Parsed(List<IReadOnlyList<double>> Inputs, List<ClassLabel> Labels, List<int> Lines)
     {
         /// <summary>
         /// Rewrites errors the training checks reported by sample index (<c>labels[3]</c>, <c>inputs[3]</c>) to the CSV
@@ -33,7 +34,7 @@ internal static partial class CsvTrainingData
     public static Parsed? TryParse(string text, int maxSamples, Dictionary<string, string[]> errors)
     {
         var inputs = new List<IReadOnlyList<double>>();
-        var labels = new List<double>();
+        var labels = new List<ClassLabel>();
         var lines = new List<int>();
         var width = -1;
         var errorCount = 0;
@@ -94,6 +95,12 @@ internal static partial class CsvTrainingData
             var values = new double[row.ColCount];
             for (var c = 0; c < row.ColCount; c++)
             {
+                // The label column may name a class ("setosa"); a label that is a number stays a number.
+                if (c == row.ColCount - 1 && !double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                {
+                    continue;
+                }
+
                 if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]))
                 {
                     Add(errors, ref errorCount, $"line {line}, column {c + 1}", $"must be a number (got \"{cells[c]}\").");
@@ -111,7 +118,7 @@ internal static partial class CsvTrainingData
             }
 
             inputs.Add(values[..^1]);
-            labels.Add(values[^1]);
+            labels.Add(double.TryParse(cells[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? ClassLabel.Of(number) : ClassLabel.Of(cells[^1]));
             lines.Add(line);
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Models;
@@ -19,10 +20,13 @@ public sealed record TrainingJobRequest : IValidatableObject
     /// <summary>The samples, one row each (with <c>labels</c>).</summary>
     public IReadOnlyList<IReadOnlyList<double>>? Inputs { get; init; }
 
-    /// <summary>One label per row: 0 or 1 for step, −1 or 1 for sign.</summary>
-    public IReadOnlyList<double>? Labels { get; init; }
+    /// <summary>
+    /// One label per row: 0 or 1 for step, −1 or 1 for sign — or any numbers or any strings (not mixed), which make a
+    /// classes job: two classes train one unit, three or more one unit per class (one-vs-rest).
+    /// </summary>
+    public IReadOnlyList<ClassLabel>? Labels { get; init; }
 
-    /// <summary>perceptron (default), pocket, averaged or adaline.</summary>
+    /// <summary>perceptron (default), pocket, averaged, adaline or backpropagation.</summary>
     public TrainingAlgorithm? Algorithm { get; init; }
 
     /// <summary>step (default) or sign; the labels' set follows it.</summary>
@@ -49,8 +53,20 @@ public sealed record TrainingJobRequest : IValidatableObject
     /// <summary>The seed of every random choice; drawn and echoed in <c>parameters.seed</c> when needed and not given.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>ADALINE only: stop once the loss falls by less than this in an epoch (default: never).</summary>
+    /// <summary>ADALINE and backpropagation: stop once the loss falls by less than this in an epoch (default: never).</summary>
     public double? Tolerance { get; init; }
+
+    /// <summary>Perceptron and pocket without shuffle: stop when an epoch ends where an earlier one ended (default true).</summary>
+    public bool? StopOnCycle { get; init; }
+
+    /// <summary>Backpropagation: the sizes of the hidden layers, e.g. [2].</summary>
+    public IReadOnlyList<int>? HiddenLayers { get; init; }
+
+    /// <summary>Backpropagation: starting layers in the shape of "layers" (they override initialization).</summary>
+    public IReadOnlyList<IReadOnlyList<UnitDto>>? InitialLayers { get; init; }
+
+    /// <summary>Backpropagation: stop at the first epoch whose loss is at most this.</summary>
+    public double? TargetLoss { get; init; }
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -76,6 +92,17 @@ public sealed record TrainingJobRequest : IValidatableObject
         if (InitialWeights is { Weights: null or { Count: 0 } })
         {
             yield return new ValidationResult("must have at least one weight.", ["initialWeights.weights"]);
+        }
+
+        for (var l = 0; InitialLayers is not null && l < InitialLayers.Count; l++)
+        {
+            for (var u = 0; InitialLayers[l] is { } layer && u < layer.Count; u++)
+            {
+                if (layer[u] is not { Weights.Count: > 0 })
+                {
+                    yield return new ValidationResult("must have at least one weight.", [$"initialLayers[{l}][{u}].weights"]);
+                }
+            }
         }
     }
 }
@@ -113,6 +140,10 @@ public enum JobStatus
 /// <param name="Gate">The gate whose truth table is the data, if any.</param>
 /// <param name="Tolerance">ADALINE's loss tolerance, if any.</param>
 /// <param name="InitialWeights">The explicit starting weights, if any.</param>
+/// <param name="HiddenLayers">Backpropagation: the hidden layers' sizes.</param>
+/// <param name="TargetLoss">Backpropagation: the loss that stops training, if any.</param>
+/// <param name="StopOnCycle">Perceptron and pocket without shuffle: whether a repeated end-of-epoch state stops the run.</param>
+/// <param name="Classes">A classes job's classes, sorted: with two, the first is the negative one.</param>
 public sealed record JobParameters(
     TrainingAlgorithm Algorithm,
     Activation Activation,
@@ -126,7 +157,11 @@ public sealed record JobParameters(
     int Features,
     string? Gate,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Tolerance,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UnitDto? InitialWeights);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UnitDto? InitialWeights,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? HiddenLayers = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TargetLoss = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? StopOnCycle = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null);
 
 /// <summary>How far training has come.</summary>
 /// <param name="Epoch">The last epoch recorded (0 = the initial weights).</param>
@@ -134,23 +169,53 @@ public sealed record JobParameters(
 public sealed record JobProgress(int Epoch, int MaxEpochs);
 
 /// <summary>The trained model and why training stopped.</summary>
-/// <param name="Bias">The final bias (pocket: the pocket's; averaged: the averaged model's).</param>
-/// <param name="Weights">The final weights.</param>
+/// <param name="Bias">The final bias (pocket: the pocket's; averaged: the averaged model's); absent for a network.</param>
+/// <param name="Weights">The final weights; absent for a network.</param>
 /// <param name="Converged">Whether training converged (XOR never does, and still succeeds).</param>
-/// <param name="StopReason">converged, maxEpochsReached or lossTolerance.</param>
+/// <param name="StopReason">converged, maxEpochsReached, lossTolerance, cycle or targetLoss.</param>
 /// <param name="Epochs">Epochs run.</param>
 /// <param name="Errors">Misclassified training samples under the final model.</param>
 /// <param name="Accuracy">1 − errors / samples.</param>
-/// <param name="Loss">1/(2M) Σ (z − y)² under the final model.</param>
+/// <param name="Loss">1/(2M) Σ (z − y)² under the final model (a network: of its output ŷ).</param>
+/// <param name="Cycle">For stopReason cycle: the earlier epoch whose end state came back, and the epoch that repeated it.</param>
+/// <param name="Explanation">For stopReason cycle: what the repetition proves, in words.</param>
+/// <param name="Layers">Backpropagation: the trained network, in the shape of "layers".</param>
+/// <param name="Classes">A classes job's classes.</param>
+/// <param name="Units">One-vs-rest: each class's unit, how it ended.</param>
 public sealed record JobResult(
-    double Bias,
-    ImmutableArray<double> Weights,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bias,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableArray<double>? Weights,
     bool Converged,
     StopReason StopReason,
     int Epochs,
     int Errors,
     double Accuracy,
-    double Loss);
+    double Loss,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CycleDto? Cycle = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Explanation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyList<UnitDto>>? Layers = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassUnitDto>? Units = null);
+
+/// <summary>One class's unit at the end of a one-vs-rest job.</summary>
+/// <param name="Class">The class the unit says yes to.</param>
+/// <param name="Bias">Its bias.</param>
+/// <param name="Weights">Its weights.</param>
+/// <param name="Converged">Whether its own run converged.</param>
+/// <param name="StopReason">Why its own run stopped.</param>
+/// <param name="Cycle">Where its run repeated itself, when it stopped on a cycle.</param>
+public sealed record ClassUnitDto(
+    ClassLabel Class,
+    double Bias,
+    ImmutableArray<double> Weights,
+    bool Converged,
+    StopReason StopReason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CycleDto? Cycle);
+
+/// <summary>Where a run repeated itself: the state at the end of epoch <c>to</c> is the one at the end of epoch <c>from</c>.</summary>
+/// <param name="From">The earlier epoch (0 = the initial weights).</param>
+/// <param name="To">The epoch that ended in the same state.</param>
+public sealed record CycleDto(int From, int To);
 
 /// <summary>A training job.</summary>
 /// <param name="Id">The job's id (unguessable).</param>

@@ -430,7 +430,18 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
-        var model = new Network(new Perceptron(result.Bias, result.Weights), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
+        if (result.Units is not null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "No single model",
+                detail: $"Training job {id} trained one unit per class (one-vs-rest); predicting with it is not offered yet. Its units are in result.units.");
+        }
+
+        // A network answers as predicting with "layers" does; one perceptron with its activation and threshold.
+        var model = result.Layers is { } layers
+            ? new Network(ModelMapping.FromLayers(layers), ActivationFunction.Create(Activation.Sigmoid))
+            : new Network(new Perceptron(result.Bias!.Value, result.Weights!.Value), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
         return PredictionPlanner.Plan(model, request, limits.Value, out var errors) is { } plan
             ? predictions.Answer(context, plan, metrics)
             : TypedResults.ValidationProblem(errors);

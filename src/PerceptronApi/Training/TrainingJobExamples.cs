@@ -1,3 +1,4 @@
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Infrastructure;
 using PerceptronApi.Models;
@@ -27,7 +28,7 @@ internal static class TrainingJobExamples
         new("own-data", "Your own samples with ADALINE and a loss tolerance", new TrainingJobRequest
         {
             Inputs = [[5.1, 1.4], [7.0, 4.7], [4.9, 1.5], [6.4, 4.5]],
-            Labels = [0, 1, 0, 1],
+            Labels = [ClassLabel.Of(0), ClassLabel.Of(1), ClassLabel.Of(0), ClassLabel.Of(1)],
             Algorithm = TrainingAlgorithm.Adaline,
             LearningRate = 0.01,
             MaxEpochs = 1000,

@@ -1,13 +1,19 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Gates;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
+using PerceptronApi.Models;
 
 namespace PerceptronApi.Training;
 
 /// <summary>A checked training request: the data, the core's options and the parameters the job reports.</summary>
-internal sealed record TrainingPlan(TrainingSet Data, TrainingOptions Options, JobParameters Parameters);
+/// <param name="Data">The samples, with labels in the run's label set (a classes job: of its first binary problem).</param>
+/// <param name="Options">The core's options.</param>
+/// <param name="Parameters">What the job reports.</param>
+/// <param name="Classes">A classes job's classes and each sample's class; null for a binary job.</param>
+internal sealed record TrainingPlan(TrainingSet Data, TrainingOptions Options, JobParameters Parameters, ClassAssignment? Classes = null);
 
 /// <summary>
 /// Turns a request whose shape is valid into a <see cref="TrainingPlan"/>: resolves the gate, fills in defaults,
@@ -18,7 +24,7 @@ internal static class TrainingRequestPlanner
     public static TrainingPlan? TryPlan(TrainingJobRequest request, TrainingJobOptions limits, Dictionary<string, string[]> errors)
     {
         IReadOnlyList<IReadOnlyList<double>> rows;
-        IReadOnlyList<double> labels;
+        IReadOnlyList<ClassLabel> given;
         string? gateName = null;
         var activation = request.Activation ?? Activation.Step;
         if (request.Gate is { } name)
@@ -34,34 +40,40 @@ internal static class TrainingRequestPlanner
             rows = [.. Enumerable.Range(0, inputs.Rows).Select(r => (IReadOnlyList<double>)inputs.Row(r).ToArray())];
 
             // A gate's outputs are 0/1; with the sign activation the labels are −1/1.
-            labels = [.. gate.TruthTableOutputs.Select(output => activation == Activation.Sign && output == 0 ? -1.0 : output)];
+            given = [.. gate.TruthTableOutputs.Select(output => ClassLabel.Of(activation == Activation.Sign && output == 0 ? -1.0 : output))];
         }
         else
         {
             rows = request.Inputs!;
-            labels = request.Labels!;
+            given = request.Labels!;
         }
 
-        var maxEpochs = request.MaxEpochs ?? TrainingOptions.DefaultMaxEpochs;
+        // Every field left out takes the core's default for the algorithm (a network learns with other defaults).
+        var defaults = TrainingOptions.Defaults(request.Algorithm ?? TrainingAlgorithm.Perceptron);
+        var maxEpochs = request.MaxEpochs ?? defaults.MaxEpochs;
         var features = rows.Count > 0 && rows[0] is { } first ? first.Count : 0;
-        CheckLimits(rows.Count, features, maxEpochs, limits, errors);
+        var shape = NetworkShape.Of(request, features);
+        CheckLimits(rows.Count, features, maxEpochs, shape, limits, errors);
         if (errors.Count > 0)
         {
             return null;
         }
 
-        var options = new TrainingOptions
+        var options = defaults with
         {
-            Algorithm = request.Algorithm ?? TrainingAlgorithm.Perceptron,
             Activation = activation,
             Threshold = request.Threshold,
-            LearningRate = request.LearningRate ?? TrainingOptions.DefaultLearningRate,
+            LearningRate = request.LearningRate ?? defaults.LearningRate,
             MaxEpochs = maxEpochs,
-            Initialization = request.Initialization ?? WeightInitialization.Zeros,
+            Initialization = request.Initialization ?? defaults.Initialization,
             InitialWeights = request.InitialWeights is { } initial ? new Perceptron(initial.Bias, initial.Weights.ToImmutableArray()) : null,
-            Shuffle = request.Shuffle ?? false,
+            Shuffle = request.Shuffle ?? defaults.Shuffle,
             Seed = request.Seed,
             Tolerance = request.Tolerance,
+            StopOnCycle = request.StopOnCycle ?? defaults.StopOnCycle,
+            HiddenLayers = request.HiddenLayers is { } hidden ? [.. hidden] : defaults.HiddenLayers,
+            InitialLayers = request.InitialLayers is { } layers ? ModelMapping.FromLayers(layers) : null,
+            TargetLoss = request.TargetLoss,
         };
 
         // The job reports its seed from the start, so any run can be repeated.
@@ -70,7 +82,17 @@ internal static class TrainingRequestPlanner
             options = options with { Seed = RandomNumberGenerator.GetInt32(int.MaxValue) };
         }
 
-        foreach (var issue in Trainer.Validate(rows, labels, options))
+        // Labels in the run's label set make a binary job; other numbers or names, a classes job over them.
+        var issues = new List<ValidationIssue>();
+        // (An activation that cannot train has no label set: its own issue says so.)
+        var classes = options.LabelSet is null ? null : ClassAssignment.Resolve(given, options, issues);
+        IReadOnlyList<double> labels = classes is null ? [.. given.Select(_ => 0.0)] : classes.IsBinary ? classes.BinaryLabels : classes.LabelsFor(classes.Classes.Length == 2 ? 1 : 0, options);
+        if (classes is not null || options.LabelSet is null)
+        {
+            issues.AddRange(Trainer.Validate(rows, labels, options));
+        }
+
+        foreach (var issue in issues)
         {
             errors[issue.Field] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
         }
@@ -81,10 +103,13 @@ internal static class TrainingRequestPlanner
         }
 
         var data = new TrainingSet(Matrix.FromRows(rows), [.. labels]);
+        var network = options.Algorithm == TrainingAlgorithm.Backpropagation;
         var parameters = new JobParameters(
             options.Algorithm,
-            options.Activation,
-            ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
+            network ? Activation.Sigmoid : options.Activation,
+
+            // A network's class is "output >= 0.5": its threshold, in the units of the output.
+            network ? 0.5 : ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
             options.LearningRate,
             options.MaxEpochs,
             options.Initialization,
@@ -94,12 +119,18 @@ internal static class TrainingRequestPlanner
             data.Features,
             gateName,
             options.Tolerance,
-            request.InitialWeights);
-        return new TrainingPlan(data, options, parameters);
+            request.InitialWeights,
+            network ? shape!.HiddenLayers : null,
+            options.TargetLoss,
+            request.StopOnCycle,
+            classes!.IsBinary ? null : classes.Classes);
+        return new TrainingPlan(data, options, parameters, classes.IsBinary ? null : classes);
     }
 
-    private static void CheckLimits(int samples, int features, int maxEpochs, TrainingJobOptions limits, Dictionary<string, string[]> errors)
+    private static void CheckLimits(int samples, int features, int maxEpochs, NetworkShape? shape, TrainingJobOptions limits, Dictionary<string, string[]> errors)
     {
+        // A record holds every bias and weight of the model; one epoch touches each of them once per sample.
+        var values = shape?.Values ?? (features + 1L);
         if (samples > limits.MaxSamples)
         {
             errors["inputs"] = [$"has {samples} samples; the limit is {limits.MaxSamples} (Training:MaxSamples)."];
@@ -122,14 +153,19 @@ internal static class TrainingRequestPlanner
         {
             errors["maxEpochs"] = [$"is {maxEpochs}: its {maxEpochs + 1L} history records exceed the limit of {limits.MaxHistoryRecords} (Training:MaxHistoryRecords)."];
         }
-        else if (maxEpochs > 0 && (maxEpochs + 1L) * (features + 1L) > limits.MaxHistoryValues)
+        else if (maxEpochs > 0 && (maxEpochs + 1L) * values > limits.MaxHistoryValues)
         {
-            errors["maxEpochs"] = [$"is {maxEpochs}: with {features} features the history would hold {(maxEpochs + 1L) * (features + 1L)} numbers; the limit is {limits.MaxHistoryValues} (Training:MaxHistoryValues)."];
+            var what = shape is null ? $"{features} features" : $"a network of {values} biases and weights";
+            errors["maxEpochs"] = [$"is {maxEpochs}: with {what} the history would hold {(maxEpochs + 1L) * values} numbers; the limit is {limits.MaxHistoryValues} (Training:MaxHistoryValues)."];
         }
 
-        if (errors.Count == 0 && maxEpochs > 0 && (long)samples * features * maxEpochs is var work && work > limits.MaxWork)
+        if (errors.Count == 0 && maxEpochs > 0 && shape is null && (long)samples * features * maxEpochs is var work && work > limits.MaxWork)
         {
             errors["maxEpochs"] = [$"is {maxEpochs}: {samples} samples × {features} features × {maxEpochs} epochs = {work} exceeds the limit of {limits.MaxWork} (Training:MaxWork)."];
+        }
+        else if (errors.Count == 0 && maxEpochs > 0 && shape is not null && samples * shape.Values * maxEpochs is var networkWork && networkWork > limits.MaxWork)
+        {
+            errors["maxEpochs"] = [$"is {maxEpochs}: {samples} samples × {shape.Values} biases and weights × {maxEpochs} epochs = {networkWork} exceeds the limit of {limits.MaxWork} (Training:MaxWork)."];
         }
     }
 }

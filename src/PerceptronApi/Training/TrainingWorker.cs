@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -144,12 +143,12 @@ internal sealed partial class TrainingWorker(
         // holds the trainer up.
         var records = Channel.CreateUnbounded<JobRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(id, records.Reader);
-        TrainingResult? result = null;
+        JobResult? result = null;
         Exception? crash = null;
         try
         {
             result = await Task.Run(
-                () => Trainer.Train(plan.Data, plan.Options, record => Record(records.Writer, record, serializer), cancellation.Token),
+                () => JobTraining.Run(plan, record => Record(records.Writer, record), serializer, cancellation.Token),
                 CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -185,8 +184,7 @@ internal sealed partial class TrainingWorker(
         {
             // Finished first: a cancel asked for meanwhile came too late, and the job succeeds.
             var r = result;
-            var jobResult = new JobResult(r.Model.Bias, r.Model.Weights, r.Converged, r.StopReason, r.Epochs, r.Errors, r.Accuracy, r.Loss);
-            await FinishAsync(id, job => job.Finish(JobStatus.Succeeded, time.GetUtcNow(), result: jobResult));
+            await FinishAsync(id, job => job.Finish(JobStatus.Succeeded, time.GetUtcNow(), result: r));
             LogSucceeded(logger, id, r.Epochs, r.Converged, r.StopReason, r.Errors, watch.Elapsed.TotalMilliseconds);
         }
         else if (requested.IsCancellationRequested)
@@ -212,14 +210,14 @@ internal sealed partial class TrainingWorker(
         return Ending.Finished;
     }
 
-    private void Record(ChannelWriter<JobRecord> records, EpochRecord record, JsonSerializerOptions serializer)
+    private void Record(ChannelWriter<JobRecord> records, JobRecord record)
     {
         if (record.Epoch > 0)
         {
             metrics.EpochTrained();
         }
 
-        records.TryWrite(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, serializer)));
+        records.TryWrite(record);
     }
 
     private async Task PumpAsync(string id, ChannelReader<JobRecord> records)

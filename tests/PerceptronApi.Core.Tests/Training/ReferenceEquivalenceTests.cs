@@ -23,6 +23,7 @@ public class ReferenceEquivalenceTests
             Assert.Equal(expected.Weights, result.Model.Weights);
             Assert.Equal(expected.Errors, result.Errors);
             Assert.Equal(expected.Loss, result.Loss);
+            Assert.Equal(expected.Result.Cycle, result.Cycle);
             Assert.Equal(scenario.Options.UsesRandomness || scenario.Options.Seed is not null, result.Seed is not null);
 
             // Without a listener the run is the same.

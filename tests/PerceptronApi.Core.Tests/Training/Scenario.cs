@@ -41,6 +41,7 @@ public sealed record Scenario(double[][] Rows, double[] Labels, TrainingOptions 
                 Shuffle = shuffle,
                 Seed = random.Next(3) == 0 ? null : random.Next(),
                 Tolerance = algorithmKind == TrainingAlgorithm.Adaline && random.Next(2) == 0 ? 1e-4 : null,
+                StopOnCycle = random.Next(4) != 0,
             };
             return new Scenario(rows, labels, options);
         });

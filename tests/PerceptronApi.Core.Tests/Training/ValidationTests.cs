@@ -20,12 +20,12 @@ public class ValidationTests
         { "zero epochs", new TrainingOptions { MaxEpochs = 0 }, "maxEpochs", "must be between 1 and 1000000 (got 0)" },
         { "too many epochs", new TrainingOptions { MaxEpochs = 1_000_001 }, "maxEpochs", "must be between 1 and 1000000 (got 1000001)" },
         { "NaN threshold", new TrainingOptions { Threshold = double.NaN }, "threshold", "must be a finite number (got NaN)" },
-        { "tolerance for perceptron", new TrainingOptions { Tolerance = 0.001 }, "tolerance", "applies only to the adaline algorithm; leave it out for perceptron (got 0.001)" },
+        { "tolerance for perceptron", new TrainingOptions { Tolerance = 0.001 }, "tolerance", "applies only to the adaline and backpropagation algorithms; leave it out for perceptron (got 0.001)" },
         { "negative tolerance", new TrainingOptions { Algorithm = TrainingAlgorithm.Adaline, Tolerance = -1 }, "tolerance", "must be a finite number of at least 0 (got -1)" },
         { "linear activation", new TrainingOptions { Activation = Activation.Linear }, "activation", "must be step or sign to train; linear is for prediction only" },
         { "sigmoid activation", new TrainingOptions { Activation = Activation.Sigmoid }, "activation", "must be step or sign to train; sigmoid is for prediction only" },
         { "negative seed", new TrainingOptions { Seed = -3 }, "seed", "must be an integer of at least 0 (got -3)" },
-        { "unknown algorithm", new TrainingOptions { Algorithm = (TrainingAlgorithm)9 }, "algorithm", "must be perceptron, pocket, averaged or adaline (got 9)" },
+        { "unknown algorithm", new TrainingOptions { Algorithm = (TrainingAlgorithm)9 }, "algorithm", "must be perceptron, pocket, averaged, adaline or backpropagation (got 9)" },
         { "initial weights of the wrong width", new TrainingOptions { InitialWeights = new Perceptron(0.4, 0.7, -0.2, 0.1) }, "initialWeights.weights", "must have 2 values, one per input column (got 3)" },
     };
 

@@ -155,14 +155,30 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
     }
 
     [Fact]
-    public async Task Xor_NeverConverges_ButSucceeds()
+    public async Task XorWithoutTheCycleStop_NeverConverges_ButSucceeds()
     {
-        var job = await _client.StartAndWaitAsync("""{ "gate": "XOR", "maxEpochs": 50 }""");
+        var job = await _client.StartAndWaitAsync("""{ "gate": "XOR", "maxEpochs": 50, "stopOnCycle": false }""");
 
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());
         Assert.False(job["result"]!["converged"]!.GetValue<bool>());
         Assert.Equal("maxEpochsReached", job["result"]!["stopReason"]!.GetValue<string>());
         Assert.Equal(51, job["history"]!.AsArray().Count);
+        Assert.Null(job["result"]!["cycle"]);
+        Assert.False(job["parameters"]!["stopOnCycle"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Xor_StopsOnTheCycleAndSaysWhatItProves()
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "XOR", "maxEpochs": 50 }""");
+
+        var result = job["result"]!;
+        Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Equal(
+            """{"bias":0.5,"weights":[-0.1,0],"converged":false,"stopReason":"cycle","epochs":8,"errors":2,"accuracy":0.5,"loss":0.1275,"cycle":{"from":7,"to":8},"explanation":"The weights at the end of epoch 8 are exactly those at the end of epoch 7, and epoch 8 made updates: with the samples in the same order, epoch 8 would repeat forever without reaching an epoch free of mistakes. By the perceptron convergence theorem the rule always reaches one on linearly separable data, so these data are not linearly separable: no single perceptron classifies every sample right."}""",
+            result.ToJsonString());
+        Assert.Equal(9, job["history"]!.AsArray().Count);
+        Assert.Equal(job["history"]![7]!["weights"]!.ToJsonString(), job["history"]![8]!["weights"]!.ToJsonString());
     }
 
     [Fact]

@@ -13,7 +13,13 @@ public class JobMetricsTests(PerceptronApiFactory factory) : IClassFixture<Perce
 
         var job = await _client.StartAndWaitAsync("""{"gate": "NOR"}""");
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        // The worker counts a job once it has stored its final state, a moment after a waiting client sees that state.
         var after = await _client.GetStringAsync("/metrics");
+        for (var tries = 0; tries < 50 && !(Delta("perceptron_jobs_finished_total", "status=\"succeeded\"") >= 1 && Delta("perceptron_job_duration_seconds_count", "status=\"succeeded\"") >= 1); tries++)
+        {
+            await Task.Delay(100);
+            after = await _client.GetStringAsync("/metrics");
+        }
 
         // Other tests of this process run jobs at the same time: at least this one's share.
         Assert.True(Delta("perceptron_jobs_submitted_total") >= 1, after);

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Net;
 using PerceptronApi.Tests.Infrastructure;
 using PerceptronApi.Tests.Training;
@@ -76,14 +77,24 @@ public class ContractStrictnessTests(TrainingFactory factory) : IClassFixture<Tr
     public async Task DeletingAJobWithAnOpenStream_EndsTheStreamCanceled()
     {
         var id = await _client.StartAsync(TrainingJobClient.LongJob(repeats: 2_000, maxEpochs: 5_000));
-        var events = _client.ReadEventsAsync(id);
-        await _client.WaitForStatusAsync(id, "running");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await _client.GetAsync($"{TrainingJobClient.Route}/{id}/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        var events = SseParser.Create(await response.Content.ReadAsStreamAsync(cts.Token)).EnumerateAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        // The stream is open and has read the job (its first record) before the job is deleted.
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal("epoch", events.Current.EventType);
 
         var deleted = await _client.DeleteAsync($"{TrainingJobClient.Route}/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var items = await events;
-        Assert.Equal("canceled", items[^1].EventType);
+        var last = events.Current;
+        while (await events.MoveNextAsync())
+        {
+            last = events.Current;
+        }
+
+        await events.DisposeAsync();
+        Assert.Equal("canceled", last.EventType);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"{TrainingJobClient.Route}/{id}")).StatusCode);
     }
 }

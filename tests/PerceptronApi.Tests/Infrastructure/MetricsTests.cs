@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace PerceptronApi.Tests.Infrastructure;
 
+[Collection(MetricsReaders.Name)]
 public partial class MetricsTests(PerceptronApiFactory factory) : IClassFixture<PerceptronApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();

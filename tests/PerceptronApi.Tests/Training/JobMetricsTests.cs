@@ -2,6 +2,7 @@ using PerceptronApi.Tests.Infrastructure;
 
 namespace PerceptronApi.Tests.Training;
 
+[Collection(MetricsReaders.Name)]
 public class JobMetricsTests(PerceptronApiFactory factory) : IClassFixture<PerceptronApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();

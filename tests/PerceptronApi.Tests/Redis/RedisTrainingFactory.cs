@@ -8,7 +8,11 @@ public static class RedisTrainingFactory
     public static TrainingFactory Create(RedisServer server, Dictionary<string, string?> settings, string? prefix = null)
     {
         server.SkipIfMissing();
-        return new TrainingFactoryWith(new Dictionary<string, string?>(settings)
+        // A loaded test machine can hold a Redis answer up for seconds: the default here is generous, and a test that
+        // wants Redis to look unreachable quickly sets its own.
+        var withDefaults = new Dictionary<string, string?>(settings);
+        withDefaults.TryAdd("Redis:OperationTimeout", "00:00:10");
+        return new TrainingFactoryWith(new Dictionary<string, string?>(withDefaults)
         {
             ["ConnectionStrings:Redis"] = server.ConnectionString,
             ["Redis:KeyPrefix"] = prefix ?? $"test{Guid.NewGuid():N}:",

@@ -13,8 +13,7 @@ namespace PerceptronApi.Tests.Hardening;
 public class EventStreamLimitTests
 {
     // Pocket on 2000 contradictory samples: runs for seconds, so its stream stays open.
-    private static readonly string Blocker =
-        $$"""{ "inputs": [{{string.Join(",", Enumerable.Repeat("[0,0],[0,1],[1,0],[1,1]", 500))}}], "labels": [{{string.Join(",", Enumerable.Repeat("0,1,1,0", 500))}}], "algorithm": "pocket", "maxEpochs": 2000, "stopOnCycle": false }""";
+    private static readonly string Blocker = TrainingJobClient.LongJob(repeats: 500, maxEpochs: 2000, algorithm: "pocket");
 
     [Fact]
     public async Task StreamsOverTheLimits_Get429NamingThem_AndAClosedStreamFreesItsPlace()

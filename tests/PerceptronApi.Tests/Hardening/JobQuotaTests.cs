@@ -15,8 +15,7 @@ public class JobQuotaTests
 
     // Pocket judges every sample after each update: on 2000 contradictory samples it runs for seconds, and it reserves
     // under 0.7 MiB (2001 records of 3 numbers, 2000 samples).
-    private static readonly string Blocker =
-        $$"""{ "inputs": [{{string.Join(",", Enumerable.Repeat("[0,0],[0,1],[1,0],[1,1]", 500))}}], "labels": [{{string.Join(",", Enumerable.Repeat("0,1,1,0", 500))}}], "algorithm": "pocket", "maxEpochs": 2000, "stopOnCycle": false }""";
+    private static readonly string Blocker = TrainingJobClient.LongJob(repeats: 500, maxEpochs: 2000, algorithm: "pocket");
 
     [Fact]
     public async Task JobsThatDoNotFitTheMemoryBudget_AreRefusedWith503NamingIt_UntilOneEnds()

@@ -80,11 +80,11 @@ public static class TrainingJobClient
     /// A long job: XOR's rows repeated, so the perceptron updates all the time and never converges (the cycle stop is
     /// off, or it would end the job after a few epochs).
     /// </summary>
-    public static string LongJob(int repeats = 20_000, int maxEpochs = 5_000)
+    public static string LongJob(int repeats = 20_000, int maxEpochs = 5_000, string algorithm = "perceptron")
     {
         var inputs = string.Join(",", Enumerable.Repeat("[0,0],[0,1],[1,0],[1,1]", repeats));
         var labels = string.Join(",", Enumerable.Repeat("0,1,1,0", repeats));
-        return $$"""{ "inputs": [{{inputs}}], "labels": [{{labels}}], "maxEpochs": {{maxEpochs}}, "stopOnCycle": false }""";
+        return $$"""{ "inputs": [{{inputs}}], "labels": [{{labels}}], "algorithm": "{{algorithm}}", "maxEpochs": {{maxEpochs}}, "stopOnCycle": false }""";
     }
 }
 

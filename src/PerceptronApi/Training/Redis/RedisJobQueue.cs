@@ -24,6 +24,19 @@ internal sealed class RedisJobQueue(RedisConnection redis, IOptions<TrainingJobO
         return 1
         """;
 
+    // Reads the next new entry for this consumer (its lease) and takes its job off the waiting list, in one round trip.
+    // KEYS: queue, waiting, entries. ARGV: group, consumer. Returns {entry id, job id} or nothing.
+    private const string TakeScript = """
+        local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+        if not read then return {} end
+        local entry = read[1][2][1]
+        local fields, job = entry[2], nil
+        for i = 1, #fields, 2 do if fields[i] == 'job' then job = fields[i + 1] end end
+        redis.call('ZREM', KEYS[2], job)
+        redis.call('HDEL', KEYS[3], job)
+        return {entry[1], job}
+        """;
+
     // Renews only a lease still held by this consumer. KEYS: queue. ARGV: group, consumer, entry id.
     private const string RenewScript = """
         local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
@@ -99,15 +112,10 @@ internal sealed class RedisJobQueue(RedisConnection redis, IOptions<TrainingJobO
             try
             {
                 await EnsureGroupAsync();
-                var entries = await redis.Database.StreamReadGroupAsync(Keys.Queue, Keys.Group, _consumer, StreamPosition.NewMessages, count: 1);
-                if (entries is [var entry, ..])
+                var taken = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(TakeScript, [Keys.Queue, Keys.Waiting, Keys.Entries], [Keys.Group, _consumer]))!;
+                if (taken is [var entry, var job])
                 {
-                    var jobId = (string)entry["job"]!;
-                    var transaction = redis.Database.CreateTransaction();
-                    _ = transaction.SortedSetRemoveAsync(Keys.Waiting, jobId);
-                    _ = transaction.HashDeleteAsync(Keys.Entries, jobId);
-                    await transaction.ExecuteAsync();
-                    return new JobLease(jobId, (string)entry.Id!, DateTimeOffset.UtcNow + leaseDuration);
+                    return new JobLease((string)job!, (string)entry!, DateTimeOffset.UtcNow + leaseDuration);
                 }
             }
             catch (RedisException)

@@ -24,6 +24,23 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return 1
         """;
 
+    // Writes the job only when it is still the value it was read as (compare-and-set in one round trip; a transaction
+    // with a condition would take two). A finished job's snapshot and records expire, its plan goes. KEYS: job, plan,
+    // records. ARGV: value read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none).
+    private const string UpdateScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if ARGV[3] == '1' then
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+            redis.call('DEL', KEYS[2])
+            redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        else
+            redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+        end
+        redis.call('PUBLISH', ARGV[5], ARGV[6])
+        if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[6]) end
+        return 1
+        """;
+
     private const int UpdateAttempts = 100;
 
     private RedisKeys Keys => redis.Keys;
@@ -123,27 +140,12 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             }
 
             // Applied only when nobody wrote the job since it was read: else read again and decide again.
-            var transaction = db.CreateTransaction();
-            transaction.AddCondition(Condition.StringEqual(key, raw));
-            if (next.IsFinished)
-            {
-                var age = options.Value.MaxJobAge;
-                _ = transaction.StringSetAsync(key, RedisCodec.Write(next), age);
-                _ = transaction.KeyDeleteAsync(Keys.Plan(id));
-                _ = transaction.KeyExpireAsync(Keys.Records(id), age);
-            }
-            else
-            {
-                _ = transaction.StringSetAsync(key, RedisCodec.Write(next), expiry: null, keepTtl: true);
-            }
-
-            _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
-            if (current.CancelRequestedAt is null && next.CancelRequestedAt is not null)
-            {
-                _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);
-            }
-
-            if (await transaction.ExecuteAsync())
+            var cancel = current.CancelRequestedAt is null && next.CancelRequestedAt is not null ? Keys.CancelChannel : string.Empty;
+            var applied = await db.ScriptEvaluateAsync(
+                UpdateScript,
+                [key, Keys.Plan(id), Keys.Records(id)],
+                [raw, RedisCodec.Write(next), next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel]);
+            if ((int)applied == 1)
             {
                 return new JobUpdate(next, Applied: true);
             }

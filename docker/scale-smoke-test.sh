@@ -37,7 +37,7 @@ compose() { "${compose_cmd[@]}" -p "$PROJECT" -f "$COMPOSE_FILE" "$@"; }
 container() { compose ps -q "$1" 2>/dev/null | head -n 1; }
 
 cleanup() {
-    if [ -n "$follower_pid" ]; then kill "$follower_pid" 2>/dev/null || true; fi
+    if [ -n "$follower_pid" ]; then kill $follower_pid 2>/dev/null || true; fi
     if $started; then
         compose down -v --remove-orphans >/dev/null 2>&1 || true
         if [ "${KEEP_IMAGE:-0}" != 1 ]; then docker rmi "$IMAGE" >/dev/null 2>&1 || true; fi
@@ -133,7 +133,7 @@ else fail "POST /api/v1/training-jobs" "HTTP $code: $(head -c 300 "$WORK/submitt
 
 # Follows the job's events through the balancer like a browser's EventSource: on a broken connection it reconnects
 # (to whichever replica nginx picks) with Last-Event-ID. Writes every event and every reconnection, one JSON per line.
-python3 - "$BASE/api/v1/training-jobs/$job_id/events" "$WORK/events.jsonl" <<'PY' &
+cat >"$WORK/follow.py" <<'PY'
 import json, sys, time, urllib.request
 url, out = sys.argv[1], open(sys.argv[2], "w", encoding="utf-8")
 last, deadline = None, time.monotonic() + 300
@@ -158,7 +158,15 @@ while time.monotonic() < deadline:
         out.write(json.dumps({"reconnect": repr(error)[:200], "after": last}) + "\n"); out.flush()
     time.sleep(0.5)
 PY
-follower_pid=$!
+# Three streams, each opened once the one before has its first event. Which replica serves each is nginx's choice: one
+# that goes through the replica killed below breaks and resumes elsewhere (its reconnections are counted).
+followers=()
+for n in 1 2 3; do
+    python3 "$WORK/follow.py" "$BASE/api/v1/training-jobs/$job_id/events" "$WORK/events-$n.jsonl" &
+    followers+=($!)
+    for _ in $(seq 1 100); do [ -s "$WORK/events-$n.jsonl" ] && break; sleep 0.1; done
+done
+follower_pid="${followers[*]}"
 
 # The replica running the job is the one whose log says it started it (each line also names its Instance).
 runner=""
@@ -175,8 +183,6 @@ done
 if [ -n "$runner" ]; then pass "the job runs on $runner (its log: \"Training job $job_id started\"), epoch $epoch reached"
 else fail "the job runs on a replica" "no replica logged its start within 120 s"; finish; fi
 
-# The stream is open before the kill (on the victim it breaks and resumes elsewhere; on a survivor it goes on).
-for _ in $(seq 1 100); do [ -s "$WORK/events.jsonl" ] && break; sleep 0.2; done
 killed_at=$(date +%s.%N)
 if docker kill "${cid[$runner]}" >/dev/null; then pass "docker kill $runner"; else fail "docker kill $runner"; finish; fi
 
@@ -210,10 +216,11 @@ done
 check_json "the job finishes: succeeded, attempts 2, every epoch in its history" "$WORK/final.json" \
     "b['status'] == 'succeeded' and b['attempts'] == 2 and len(b['history']) == $EPOCHS + 1 and [r['epoch'] for r in b['history']] == list(range($EPOCHS + 1))"
 
-for _ in $(seq 1 60); do kill -0 "$follower_pid" 2>/dev/null || break; sleep 0.5; done
-kill "$follower_pid" 2>/dev/null || true
+for _ in $(seq 1 60); do kill -0 $follower_pid 2>/dev/null || break; sleep 0.5; done
+kill $follower_pid 2>/dev/null || true
 follower_pid=""
-if out=$(python3 - "$WORK/events.jsonl" "$WORK/final.json" "$EPOCHS" <<'PY'
+# Each stream: every epoch once, in order, the same records as the history, then the final event.
+cat >"$WORK/stream-check.py" <<'PY'
 import json, sys
 lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 final, epochs = json.load(open(sys.argv[2], encoding="utf-8")), int(sys.argv[3])
@@ -227,8 +234,11 @@ if events[-1]["event"] != "completed" or json.loads(events[-1]["data"])["attempt
     sys.exit(f"last event {events[-1]}")
 print(f"{sum('reconnect' in line for line in lines)} reconnection(s)")
 PY
-); then pass "its event stream through the balancer: epochs 0..$EPOCHS once each, in order, equal to the history, then completed ($out)"
-else fail "its event stream through the balancer: no gap, no repeat" "$out"; fi
+for n in 1 2 3; do
+    if out=$(python3 "$WORK/stream-check.py" "$WORK/events-$n.jsonl" "$WORK/final.json" "$EPOCHS" 2>&1); then
+        pass "event stream $n through the balancer: epochs 0..$EPOCHS once each, in order, equal to the history, then completed ($out)"
+    else fail "event stream $n through the balancer: no gap, no repeat" "$out"; fi
+done
 
 # ---- every replica reads and lists it, the killed one restarted too -----------------------------------------------
 docker start "${cid[$runner]}" >/dev/null 2>&1 || true

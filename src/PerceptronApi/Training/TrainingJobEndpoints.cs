@@ -66,6 +66,19 @@ internal static class TrainingJobEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/{id}/epochs/{epoch}/steps", GetTrainingJobSteps)
+            .AllowQuery()
+            .WithName(nameof(GetTrainingJobSteps))
+            .WithSummary("Read one epoch of a traced job, sample by sample")
+            .WithDescription("""
+                For a job started with "trace": true: every sample step of the epoch (1 or more) in the order visited,
+                with z from the weights before the step, the output, the expected label, the error and the running
+                bias and weights after the step. 404 when the job was not traced or has not trained that epoch yet.
+                """)
+            .WithResponseExample(StatusCodes.Status200OK, TrainingJobExamples.Steps)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/{id}/events", StreamTrainingJobEvents)
             .AllowQuery()
             .WithName(nameof(StreamTrainingJobEvents))
@@ -316,6 +329,50 @@ internal static class TrainingJobEndpoints
         // More records exist, or will once the running job records them (never a cursor before the one asked for).
         var next = end < read.RecordCount || !read.Job.IsFinished ? JobLinks.NextHistory(id, Math.Max(end, start), size) : null;
         return TypedResults.Ok(new Page<RecordJson>(RecordJson.From(read.Records), next));
+    }
+
+    /// <summary>One epoch's sample steps of a traced job.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="epoch">The epoch, 1 or more.</param>
+    /// <param name="store">The job store.</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    public static async Task<Results<StepsResult, ValidationProblem, ProblemHttpResult>> GetTrainingJobSteps(string id, string epoch, IJobStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var number = QueryValues.Integer("epoch", epoch, errors);
+        if (number < 1)
+        {
+            errors["epoch"] = [$"must be 1 or more: epoch 0 is the initial weights, before any step (got {number})."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await store.ReadAsync(id, 0, 0, cancellationToken) is not { } read)
+        {
+            return NotFound(id);
+        }
+
+        if (read.Job.Parameters.Trace != true)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No trace",
+                detail: $"Training job {id} kept no sample steps: start a job with \"trace\": true (perceptron, pocket or averaged) to read its epochs step by step.");
+        }
+
+        if (await store.ReadTraceAsync(id, number!.Value, cancellationToken) is not { } trace)
+        {
+            var trained = read.Job.IsFinished ? $"it stopped after epoch {read.LastEpoch}" : $"it is {ModelMapping.Name(read.Job.Status)} and has trained {read.LastEpoch} epoch(s) so far";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Epoch not trained",
+                detail: $"Training job {id} has no epoch {number}: {trained}.");
+        }
+
+        return new StepsResult(trace.Json);
     }
 
     /// <summary>The job's epochs as server-sent events: replayed, then live, then a final event.</summary>

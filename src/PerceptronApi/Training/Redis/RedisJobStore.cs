@@ -7,7 +7,7 @@ namespace PerceptronApi.Training.Redis;
 /// <summary>
 /// Jobs in Redis, shared by every replica: a snapshot string per job (changed by compare-and-set on its whole value),
 /// the plan until the job ends, a stream of records whose entry ids are the epochs (so an append is idempotent and a
-/// resume point a direct lookup), and a sorted set of jobs by sequence for the list. A finished job's keys expire after
+/// resume point a direct lookup), a traced job's steps in a hash by epoch, and a sorted set of jobs by sequence for the list. A finished job's keys expire after
 /// <see cref="TrainingJobOptions.MaxJobAge"/>; <see cref="TrainingJobOptions.MaxRetainedJobs"/> counts the sorted set.
 /// </summary>
 internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options) : IJobStore
@@ -21,6 +21,16 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         redis.call('PUBLISH', ARGV[3], ARGV[4])
+        return 1
+        """;
+
+    // Stores an epoch's trace once (a re-run finds it there), only while the job exists; it expires with the job.
+    // KEYS: job, trace. ARGV: epoch, bytes.
+    private const string AppendTraceScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+        redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         return 1
         """;
 
@@ -131,6 +141,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
                 _ = transaction.StringSetAsync(key, RedisCodec.Write(next), age);
                 _ = transaction.KeyDeleteAsync(Keys.Plan(id));
                 _ = transaction.KeyExpireAsync(Keys.Records(id), age);
+                _ = transaction.KeyExpireAsync(Keys.Trace(id), age);
             }
             else
             {
@@ -167,6 +178,18 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return (int)result != -1;
     }
 
+    public async Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken)
+    {
+        var result = await redis.Database.ScriptEvaluateAsync(AppendTraceScript, [Keys.Job(id), Keys.Trace(id)], [trace.Epoch, trace.Json]);
+        return (int)result != -1;
+    }
+
+    public async Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken)
+    {
+        var raw = await redis.Database.HashGetAsync(Keys.Trace(id), epoch);
+        return raw.IsNull ? null : new JobRecord(epoch, (byte[])raw!);
+    }
+
     public Task WhenChanged(string id) => redis.WhenChanged(id);
 
     public async Task WhenCancelRequested(string id, CancellationToken cancellationToken)
@@ -195,7 +218,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
     {
         var transaction = redis.Database.CreateTransaction();
         var deleted = transaction.KeyDeleteAsync(Keys.Job(id));
-        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id)]);
+        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id), Keys.Trace(id)]);
         _ = transaction.SortedSetRemoveAsync(Keys.Jobs, id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);

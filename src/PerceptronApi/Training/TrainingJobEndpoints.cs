@@ -120,8 +120,13 @@ internal static class TrainingJobEndpoints
             .AllowQuery()
             .WithName(nameof(PredictWithTrainingJob))
             .WithSummary("Predict with a job's trained model")
-            .WithDescription("The same answer as POST /api/v1/predict, with the trained bias, weights and activation. 409 while the job has no result.")
-            .Accepts<PredictInputsRequest>(isOptional: true, "application/json")
+            .WithDescription("""
+                The same answer as POST /api/v1/predict, with the trained bias, weights and activation (a network: its
+                layers). A classes job answers with its labels instead: per row "z" (a number with two classes, an array
+                of one per class with one-vs-rest), "output" (the class), and with "expected" labels also "correct";
+                see ClassPredictResponse. 409 while the job has no result.
+                """)
+            .Accepts<JobPredictRequest>(isOptional: true, "application/json")
             .WithRequestExamples(TrainingJobExamples.Predict)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -457,16 +462,16 @@ internal static class TrainingJobEndpoints
 
     /// <summary>Runs the job's trained model on inputs.</summary>
     /// <param name="id">The job's id.</param>
-    /// <param name="request">The rows and optionally the expected outputs; empty: all binary rows.</param>
+    /// <param name="request">The rows and optionally the expected outputs (a classes job: labels); empty: all binary rows.</param>
     /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="store">The job store.</param>
     /// <param name="limits">The request limits.</param>
     /// <param name="predictions">Caps the heavy predictions running at once.</param>
     /// <param name="metrics">Counts the rows predicted.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
-    public static async Task<Results<PredictionResult, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
+    public static async Task<Results<PredictionResult, Ok<ClassPredictResponse>, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
         string id,
-        PredictInputsRequest? request,
+        JobPredictRequest? request,
         HttpContext context,
         IJobStore store,
         IOptions<LimitsOptions> limits,
@@ -487,21 +492,49 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
-        if (result.Units is not null)
+        var errors = new Dictionary<string, string[]>();
+        if (job.Parameters.Classes is not null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "No single model",
-                detail: $"Training job {id} trained one unit per class (one-vs-rest); predicting with it is not offered yet. Its units are in result.units.");
+            // A classes job answers with its class labels.
+            if (ClassPredictions.Plan(job.Parameters, result, request, limits.Value, errors) is not { } classPlan)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            if (predictions.TryHold(context, classPlan.Work) is { } refused)
+            {
+                return refused;
+            }
+
+            if (ClassPredictions.Run(classPlan, errors) is not { } answer)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            metrics.PredictedRows(answer.Predictions.Count);
+            return TypedResults.Ok(answer);
+        }
+
+        if (request?.ForBinary(errors) is var binary && errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         // A network answers as predicting with "layers" does; one perceptron with its activation and threshold.
         var model = result.Layers is { } layers
             ? new Network(ModelMapping.FromLayers(layers), ActivationFunction.Create(Activation.Sigmoid))
             : new Network(new Perceptron(result.Bias!.Value, result.Weights!.Value), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
-        return PredictionPlanner.Plan(model, request, limits.Value, out var errors) is { } plan
-            ? predictions.Answer(context, plan, metrics)
-            : TypedResults.ValidationProblem(errors);
+        if (PredictionPlanner.Plan(model, binary, limits.Value, out errors) is not { } plan)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return predictions.Answer(context, plan, metrics) switch
+        {
+            { Result: PredictionResult answer } => answer,
+            { Result: ValidationProblem problem } => problem,
+            { Result: var other } => (ProblemHttpResult)other,
+        };
     }
 
     private static int PageSize(string? limit, TrainingJobOptions options, Dictionary<string, string[]> errors)

@@ -4,7 +4,6 @@ using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Infrastructure;
 using PerceptronApi.Models;
-using PerceptronApi.Predictions;
 
 namespace PerceptronApi.Training;
 
@@ -56,7 +55,12 @@ internal static class TrainingJobExamples
 
     public static RequestExample[] Predict { get; } =
     [
-        new("truth-table", "No inputs: every binary row (a gate's truth table)", new PredictInputsRequest()),
-        new("check", "The trained NOR model against NOR", new PredictInputsRequest { Target = "NOR" }),
+        new("truth-table", "No inputs: every binary row (a gate's truth table)", new JobPredictRequest()),
+        new("check", "The trained NOR model against NOR", new JobPredictRequest { Target = "NOR" }),
+        new("classes", "A classes job's rows with their expected labels", new JobPredictRequest
+        {
+            Inputs = [[5.1, 1.4], [6.4, 4.5], [6.3, 6.0]],
+            Expected = [ClassLabel.Of("setosa"), ClassLabel.Of("versicolor"), ClassLabel.Of("virginica")],
+        }),
     ];
 }

@@ -36,6 +36,10 @@ public class TraceJobTests(TrainingFactory factory) : IClassFixture<TrainingFact
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(GuessEpoch1, body);
         Assert.True(job["parameters"]!["trace"]!.GetValue<bool>());
+
+        // The given weights replaced the initialization: none is reported.
+        Assert.True(job["parameters"]!.AsObject().ContainsKey("initialization"));
+        Assert.Null(job["parameters"]!["initialization"]);
         var record = job["history"]![1]!;
         Assert.Equal((0.30000000000000004, 0.5, -0.30000000000000004, 3), (record["bias"]!.GetValue<double>(), record["weights"]![0]!.GetValue<double>(), record["weights"]![1]!.GetValue<double>(), record["updates"]!.GetValue<int>()));
     }

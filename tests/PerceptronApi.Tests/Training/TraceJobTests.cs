@@ -267,3 +267,32 @@ public sealed class SharedStoreTraceTests(RedisServer server) : IClassFixture<Re
         Assert.Equal("Training job not found", (await (await front.GetAsync(route)).AssertProblemAsync(HttpStatusCode.NotFound))["title"]!.GetValue<string>());
     }
 }
+
+/// <summary>The OpenAPI document describes the steps route, the classes answer and labels as numbers or strings.</summary>
+public class TraceAndClassesOpenApiTests(TrainingFactory factory) : IClassFixture<TrainingFactory>
+{
+    [Fact]
+    public async Task TheDocument_DescribesStepsWithARealExample_AndClassesAnswersWithLabelsAsNumberOrString()
+    {
+        var document = await (await factory.CreateClient().GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
+
+        var steps = document["paths"]!["/api/v1/training-jobs/{id}/epochs/{epoch}/steps"]!["get"]!;
+        var ok = steps["responses"]!["200"]!["content"]!["application/json"]!;
+        Assert.Equal("#/components/schemas/EpochTrace", ok["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(JsonNode.Parse(TraceJobTests.GuessEpoch1)!.ToJsonString(), ok["example"]!.ToJsonString());
+        Assert.Equal(["200", "400", "401", "404"], steps["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal));
+        var step = document["components"]!["schemas"]!["TraceStep"]!["properties"]!.AsObject();
+        Assert.Equal(["step", "sample", "inputs", "z", "output", "expected", "error", "updated", "bias", "weights"], step.Select(p => p.Key));
+
+        var predict = document["paths"]!["/api/v1/training-jobs/{id}/predict"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal(
+            """[{"$ref":"#/components/schemas/PredictResponse"},{"$ref":"#/components/schemas/ClassPredictResponse"}]""",
+            predict["oneOf"]!.ToJsonString());
+        var row = document["components"]!["schemas"]!["ClassPredictionDto"]!["properties"]!;
+        Assert.Equal("""[{"type":"number"},{"type":"string"}]""", row["output"]!["oneOf"]!.ToJsonString());
+        Assert.Equal("""[{"type":"number"},{"type":"array","items":{"type":"number"}}]""", row["z"]!["oneOf"]!.ToJsonString());
+        var labels = document["components"]!["schemas"]!["TrainingJobRequest"]!["properties"]!["labels"]!;
+        Assert.Equal("""[{"type":"number"},{"type":"string"}]""", labels["items"]!["oneOf"]!.ToJsonString());
+        Assert.True(document["components"]!["schemas"]!["TrainingJobRequest"]!["properties"]!.AsObject().ContainsKey("trace"));
+    }
+}

@@ -108,3 +108,30 @@ public class ClassPredictionTests(TrainingFactory factory) : IClassFixture<Train
         Assert.Equal(["must be a number: this job trained on numeric labels (got \"no\")."], problem.ErrorsFor("expected[3]"));
     }
 }
+
+/// <summary>A classes job in the shared store: trained by one replica's worker as one-vs-rest, predicted by another.</summary>
+public sealed class SharedStoreClassesTests(PerceptronApi.Tests.Redis.RedisServer server) : IClassFixture<PerceptronApi.Tests.Redis.RedisServer>
+{
+    [SkippableFact]
+    public async Task AOneVsRestJob_TrainsAsInMemory_AndPredictsItsClassesFromAnyReplica()
+    {
+        var prefix = $"test{Guid.NewGuid():N}:";
+        await using var api = PerceptronApi.Tests.Redis.RedisTrainingFactory.Create(server, new() { ["Training:Workers"] = "0" }, prefix);
+        await using var worker = PerceptronApi.Tests.Redis.RedisTrainingFactory.Create(server, new() { ["Training:Workers"] = "1" }, prefix);
+        await using var memory = new TrainingFactory();
+
+        // A factory's host starts with its first client: the worker replica must be up before the job is queued.
+        var back = worker.CreateClient();
+        const string Job = """{ "inputs": [[0,0],[0,1],[1,0],[1,1]], "labels": ["low", "mid", "mid", "high"], "maxEpochs": 50 }""";
+
+        var shared = await api.CreateClient().StartAndWaitAsync(Job);
+        var local = await memory.CreateClient().StartAndWaitAsync(Job);
+
+        Assert.Equal(local["result"]!.ToJsonString(), shared["result"]!.ToJsonString());
+        Assert.Equal(local["history"]!.ToJsonString(), shared["history"]!.ToJsonString());
+        var predicted = await (await back.PostJsonTextAsync($"{TrainingJobClient.Route}/{shared["id"]!.GetValue<string>()}/predict", """{ "inputs": [[0, 0], [1, 1]] }""")).ReadJsonAsync();
+        Assert.Equal(
+            """{"activation":"step","threshold":null,"classes":["high","low","mid"],"predictions":[{"inputs":[0,0],"z":[0.2,0.5,0.5],"output":"low"},{"inputs":[1,1],"z":[0.6000000000000001,0.30000000000000004,0.4],"output":"high"}]}""",
+            predicted.ToJsonString());
+    }
+}

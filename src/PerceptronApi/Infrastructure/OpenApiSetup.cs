@@ -52,6 +52,19 @@ internal static class OpenApiSetup
             var schemaId = options.SchemaGeneratorOptions.SchemaIdSelector;
             options.CustomSchemaIds(type => schemaId(type == typeof(Training.Page<Training.RecordJson>) ? typeof(Training.Page<Core.Training.EpochRecord>) : type));
             options.OperationFilter<RequestExamplesOperationFilter>();
+            options.OperationFilter<AlternativeAnswersFilter>();
+
+            // A class label is a number or a string; a classes prediction's z one number or one per class.
+            options.MapType<Core.Classes.ClassLabel>(() => new OpenApiSchema
+            {
+                Description = "A class label: a number (2) or a string (\"setosa\"), as the training data named it.",
+                OneOf = [new OpenApiSchema { Type = JsonSchemaType.Number }, new OpenApiSchema { Type = JsonSchemaType.String }],
+            });
+            options.MapType<Training.NetInputs>(() => new OpenApiSchema
+            {
+                Description = "A net input: one number (two classes), or one per class in the order of classes (one-vs-rest).",
+                OneOf = [new OpenApiSchema { Type = JsonSchemaType.Number }, new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number } }],
+            });
         });
         return services;
     }
@@ -131,6 +144,33 @@ internal sealed class NullableReferenceTypeFilter : IDocumentFilter
                 // Only the null flag marks a nullable reference; a required one stays non-nullable.
                 concrete.Type = type == JsonSchemaType.Null ? targetType | JsonSchemaType.Null : targetType;
             }
+        }
+    }
+}
+
+/// <summary>
+/// A route that answers one of several shapes with one status (predicting with a job: a binary model's or a classes
+/// job's answer) declares each; the document describes that status as one of them, instead of the last declared.
+/// </summary>
+internal sealed class AlternativeAnswersFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var answers = context.ApiDescription.ActionDescriptor.EndpointMetadata
+            .OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
+            .Where(answer => answer.Type is { } type && type != typeof(void) && !typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails).IsAssignableFrom(type) && !typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type))
+            .GroupBy(answer => answer.StatusCode);
+        foreach (var status in answers)
+        {
+            var types = status.Select(answer => answer.Type!).Distinct().ToList();
+            if (types.Count < 2
+                || operation.Responses?.TryGetValue(status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) != true
+                || response!.Content?.TryGetValue("application/json", out var json) != true)
+            {
+                continue;
+            }
+
+            json!.Schema = new OpenApiSchema { OneOf = [.. types.Select(type => context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository))] };
         }
     }
 }

@@ -20,6 +20,11 @@ internal sealed record RequestExamplesMetadata(IReadOnlyList<RequestExample> Exa
 /// <summary>Endpoint metadata for a body that is text, not JSON (a CSV upload): its media type and an example.</summary>
 internal sealed record TextBodyMetadata(string MediaType, string Example);
 
+/// <summary>Endpoint metadata carrying an example answer of one status, made when the document is.</summary>
+/// <param name="Status">The status code it answers.</param>
+/// <param name="Value">Makes the answer; serialized with the contract's JSON settings.</param>
+internal sealed record ResponseExampleMetadata(int Status, Func<object> Value);
+
 /// <summary>Extensions to attach examples to an endpoint.</summary>
 internal static class RequestExamplesExtensions
 {
@@ -27,13 +32,18 @@ internal static class RequestExamplesExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestExamplesMetadata(examples));
 
+    public static TBuilder WithResponseExample<TBuilder>(this TBuilder builder, int status, Func<object> value)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ResponseExampleMetadata(status, value));
+
     public static TBuilder WithTextBody<TBuilder>(this TBuilder builder, string mediaType, string example)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new TextBodyMetadata(mediaType, example));
 }
 
 /// <summary>
-/// Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body, and describes a
+/// Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body and
+/// <see cref="ResponseExampleMetadata"/> into its answer, and describes a
 /// <see cref="TextBodyMetadata"/> media type as a string with its example.
 /// </summary>
 internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json) : IOperationFilter
@@ -47,6 +57,15 @@ internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json)
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var endpointMetadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        foreach (var answer in endpointMetadata.OfType<ResponseExampleMetadata>())
+        {
+            if (operation.Responses?.TryGetValue(answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true
+                && response.Content?.TryGetValue("application/json", out var json) == true)
+            {
+                json.Example = JsonSerializer.SerializeToNode(answer.Value(), _exampleOptions);
+            }
+        }
+
         if (operation.RequestBody?.Content is not { } content)
         {
             return;

@@ -24,21 +24,9 @@ internal sealed class PredictionGate(IOptions<LimitsOptions> options) : IDisposa
     /// <summary>Runs <paramref name="plan"/> and answers it; 503 when it is heavy and every heavy slot is taken.</summary>
     public Results<PredictionResult, ValidationProblem, ProblemHttpResult> Answer(HttpContext context, PredictionPlan plan, PerceptronMetrics metrics)
     {
-        if (plan.Work >= _limits.HeavyPredictionWork)
+        if (TryHold(context, plan.Work) is { } refused)
         {
-            var lease = _limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                lease.Dispose();
-                context.Response.Headers.RetryAfter = "1";
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Too many large predictions",
-                    detail: $"{_limits.MaxConcurrentHeavyPredictions} prediction(s) of {_limits.HeavyPredictionWork} or more work are running (Limits:MaxConcurrentHeavyPredictions); this one needs {plan.Work}. Retry after 1 s, or send fewer rows.");
-            }
-
-            // Released when the request ends, after the answer is written, whatever happens in between.
-            context.Response.RegisterForDispose(lease);
+            return refused;
         }
 
         var response = PredictionPlanner.Run(plan, out var errors);
@@ -49,6 +37,33 @@ internal sealed class PredictionGate(IOptions<LimitsOptions> options) : IDisposa
 
         metrics.PredictedRows(response.Predictions.Count);
         return new PredictionResult(response);
+    }
+
+    /// <summary>
+    /// Takes a heavy slot for a prediction of <paramref name="work"/> until the request ends; the 503 problem when it
+    /// is heavy and none is free, else null (a light one needs none).
+    /// </summary>
+    public ProblemHttpResult? TryHold(HttpContext context, long work)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (work >= _limits.HeavyPredictionWork)
+        {
+            var lease = _limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                lease.Dispose();
+                context.Response.Headers.RetryAfter = "1";
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Too many large predictions",
+                    detail: $"{_limits.MaxConcurrentHeavyPredictions} prediction(s) of {_limits.HeavyPredictionWork} or more work are running (Limits:MaxConcurrentHeavyPredictions); this one needs {work}. Retry after 1 s, or send fewer rows.");
+            }
+
+            // Released when the request ends, after the answer is written, whatever happens in between.
+            context.Response.RegisterForDispose(lease);
+        }
+
+        return null;
     }
 
     public void Dispose() => _limiter.Dispose();

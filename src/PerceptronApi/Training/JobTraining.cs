@@ -12,8 +12,11 @@ namespace PerceptronApi.Training;
 /// </summary>
 internal static class JobTraining
 {
-    /// <summary>Trains; the result's stop reason is <see cref="StopReason.Canceled"/> when the token stopped it.</summary>
-    public static JobResult Run(TrainingPlan plan, Action<JobRecord> write, JsonSerializerOptions json, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains; the result's stop reason is <see cref="StopReason.Canceled"/> when the token stopped it. A traced plan
+    /// hands each epoch's steps to <paramref name="trace"/> as JSON, just before that epoch's record.
+    /// </summary>
+    public static JobResult Run(TrainingPlan plan, Action<JobRecord> write, Action<JobRecord> trace, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         if (plan.Options.Algorithm == TrainingAlgorithm.Backpropagation)
         {
@@ -38,7 +41,12 @@ internal static class JobTraining
         }
 
         // Binary, or two classes: one unit on the labels mapped to the label set (classes[1] positive).
-        var r = Trainer.Train(plan.Data, plan.Options, record => write(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, json))), cancellationToken);
+        var r = Trainer.Train(
+            plan.Data,
+            plan.Options,
+            record => write(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(record, json))),
+            steps => trace(new JobRecord(steps.Epoch, JsonSerializer.SerializeToUtf8Bytes(steps, json))),
+            cancellationToken);
         return new JobResult(
             r.Model.Bias,
             r.Model.Weights,

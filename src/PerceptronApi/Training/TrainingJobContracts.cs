@@ -59,6 +59,12 @@ public sealed record TrainingJobRequest : IValidatableObject
     /// <summary>Perceptron and pocket without shuffle: stop when an epoch ends where an earlier one ended (default true).</summary>
     public bool? StopOnCycle { get; init; }
 
+    /// <summary>
+    /// Perceptron, pocket and averaged on binary or two-class data: keep every sample step of every epoch, served at
+    /// <c>…/epochs/{epoch}/steps</c> (default false; at most Training:MaxTraceSteps samples × maxEpochs).
+    /// </summary>
+    public bool? Trace { get; init; }
+
     /// <summary>Backpropagation: the sizes of the hidden layers, e.g. [2].</summary>
     public IReadOnlyList<int>? HiddenLayers { get; init; }
 
@@ -129,10 +135,10 @@ public enum JobStatus
 /// <summary>The hyper-parameters a job runs with, defaults filled in.</summary>
 /// <param name="Algorithm">perceptron, pocket, averaged or adaline.</param>
 /// <param name="Activation">step or sign.</param>
-/// <param name="Threshold">θ.</param>
+/// <param name="Threshold">θ of step or sign; null for a network, whose sigmoid output has none (class 1 when it is at least 0.5), as predicting with it answers.</param>
 /// <param name="LearningRate">η.</param>
 /// <param name="MaxEpochs">The epoch limit.</param>
-/// <param name="Initialization">zeros or random.</param>
+/// <param name="Initialization">zeros or random; null when the run starts from given weights (initialWeights or initialLayers).</param>
 /// <param name="Shuffle">Whether each epoch visits the samples in a fresh seeded order.</param>
 /// <param name="Seed">The seed (given, or drawn when randomness is used); null when nothing is random.</param>
 /// <param name="Samples">M, the number of samples.</param>
@@ -142,15 +148,17 @@ public enum JobStatus
 /// <param name="InitialWeights">The explicit starting weights, if any.</param>
 /// <param name="HiddenLayers">Backpropagation: the hidden layers' sizes.</param>
 /// <param name="TargetLoss">Backpropagation: the loss that stops training, if any.</param>
-/// <param name="StopOnCycle">Perceptron and pocket without shuffle: whether a repeated end-of-epoch state stops the run.</param>
+/// <param name="StopOnCycle">Perceptron and pocket: whether a repeated end-of-epoch state stops the run (never with shuffle).</param>
 /// <param name="Classes">A classes job's classes, sorted: with two, the first is the negative one.</param>
+/// <param name="InitialLayers">Backpropagation: the explicit starting network, if any.</param>
+/// <param name="Trace">Perceptron, pocket and averaged: whether every sample step is kept (<c>…/epochs/{epoch}/steps</c>).</param>
 public sealed record JobParameters(
     TrainingAlgorithm Algorithm,
     Activation Activation,
-    double Threshold,
+    double? Threshold,
     double LearningRate,
     int MaxEpochs,
-    WeightInitialization Initialization,
+    WeightInitialization? Initialization,
     bool Shuffle,
     int? Seed,
     int Samples,
@@ -161,7 +169,9 @@ public sealed record JobParameters(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? HiddenLayers = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TargetLoss = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? StopOnCycle = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ClassLabel>? Classes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Trace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IReadOnlyList<UnitDto>>? InitialLayers = null);
 
 /// <summary>How far training has come.</summary>
 /// <param name="Epoch">The last epoch recorded (0 = the initial weights).</param>

@@ -66,6 +66,19 @@ internal static class TrainingJobEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/{id}/epochs/{epoch}/steps", GetTrainingJobSteps)
+            .AllowQuery()
+            .WithName(nameof(GetTrainingJobSteps))
+            .WithSummary("Read one epoch of a traced job, sample by sample")
+            .WithDescription("""
+                For a job started with "trace": true: every sample step of the epoch (1 or more) in the order visited,
+                with z from the weights before the step, the output, the expected label, the error and the running
+                bias and weights after the step. 404 when the job was not traced or has not trained that epoch yet.
+                """)
+            .WithResponseExample(StatusCodes.Status200OK, TrainingJobExamples.Steps)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/{id}/events", StreamTrainingJobEvents)
             .AllowQuery()
             .WithName(nameof(StreamTrainingJobEvents))
@@ -107,8 +120,13 @@ internal static class TrainingJobEndpoints
             .AllowQuery()
             .WithName(nameof(PredictWithTrainingJob))
             .WithSummary("Predict with a job's trained model")
-            .WithDescription("The same answer as POST /api/v1/predict, with the trained bias, weights and activation. 409 while the job has no result.")
-            .Accepts<PredictInputsRequest>(isOptional: true, "application/json")
+            .WithDescription("""
+                The same answer as POST /api/v1/predict, with the trained bias, weights and activation (a network: its
+                layers). A classes job answers with its labels instead: per row "z" (a number with two classes, an array
+                of one per class with one-vs-rest), "output" (the class), and with "expected" labels also "correct";
+                see ClassPredictResponse. 409 while the job has no result.
+                """)
+            .Accepts<JobPredictRequest>(isOptional: true, "application/json")
             .WithRequestExamples(TrainingJobExamples.Predict)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -318,6 +336,50 @@ internal static class TrainingJobEndpoints
         return TypedResults.Ok(new Page<RecordJson>(RecordJson.From(read.Records), next));
     }
 
+    /// <summary>One epoch's sample steps of a traced job.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="epoch">The epoch, 1 or more.</param>
+    /// <param name="store">The job store.</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    public static async Task<Results<StepsResult, ValidationProblem, ProblemHttpResult>> GetTrainingJobSteps(string id, string epoch, IJobStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var number = QueryValues.Integer("epoch", epoch, errors);
+        if (number < 1)
+        {
+            errors["epoch"] = [$"must be 1 or more: epoch 0 is the initial weights, before any step (got {number})."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await store.ReadAsync(id, 0, 0, cancellationToken) is not { } read)
+        {
+            return NotFound(id);
+        }
+
+        if (read.Job.Parameters.Trace != true)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No trace",
+                detail: $"Training job {id} kept no sample steps: start a job with \"trace\": true (perceptron, pocket or averaged) to read its epochs step by step.");
+        }
+
+        if (await store.ReadTraceAsync(id, number!.Value, cancellationToken) is not { } trace)
+        {
+            var trained = read.Job.IsFinished ? $"it stopped after epoch {read.LastEpoch}" : $"it is {ModelMapping.Name(read.Job.Status)} and has trained {read.LastEpoch} epoch(s) so far";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Epoch not trained",
+                detail: $"Training job {id} has no epoch {number}: {trained}.");
+        }
+
+        return new StepsResult(trace.Json);
+    }
+
     /// <summary>The job's epochs as server-sent events: replayed, then live, then a final event.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="context">The request (for Last-Event-ID) and the response the stream is written to.</param>
@@ -400,16 +462,16 @@ internal static class TrainingJobEndpoints
 
     /// <summary>Runs the job's trained model on inputs.</summary>
     /// <param name="id">The job's id.</param>
-    /// <param name="request">The rows and optionally the expected outputs; empty: all binary rows.</param>
+    /// <param name="request">The rows and optionally the expected outputs (a classes job: labels); empty: all binary rows.</param>
     /// <param name="context">The request, for the Retry-After of a 503.</param>
     /// <param name="store">The job store.</param>
     /// <param name="limits">The request limits.</param>
     /// <param name="predictions">Caps the heavy predictions running at once.</param>
     /// <param name="metrics">Counts the rows predicted.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
-    public static async Task<Results<PredictionResult, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
+    public static async Task<Results<PredictionResult, Ok<ClassPredictResponse>, ValidationProblem, ProblemHttpResult>> PredictWithTrainingJob(
         string id,
-        PredictInputsRequest? request,
+        JobPredictRequest? request,
         HttpContext context,
         IJobStore store,
         IOptions<LimitsOptions> limits,
@@ -430,21 +492,49 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} is {ModelMapping.Name(job.Status)} and has no result to predict with.");
         }
 
-        if (result.Units is not null)
+        var errors = new Dictionary<string, string[]>();
+        if (job.Parameters.Classes is not null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "No single model",
-                detail: $"Training job {id} trained one unit per class (one-vs-rest); predicting with it is not offered yet. Its units are in result.units.");
+            // A classes job answers with its class labels.
+            if (ClassPredictions.Plan(job.Parameters, result, request, limits.Value, errors) is not { } classPlan)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            if (predictions.TryHold(context, classPlan.Work) is { } refused)
+            {
+                return refused;
+            }
+
+            if (ClassPredictions.Run(classPlan, errors) is not { } answer)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            metrics.PredictedRows(answer.Predictions.Count);
+            return TypedResults.Ok(answer);
+        }
+
+        if (request?.ForBinary(errors) is var binary && errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         // A network answers as predicting with "layers" does; one perceptron with its activation and threshold.
         var model = result.Layers is { } layers
             ? new Network(ModelMapping.FromLayers(layers), ActivationFunction.Create(Activation.Sigmoid))
             : new Network(new Perceptron(result.Bias!.Value, result.Weights!.Value), ActivationFunction.Create(job.Parameters.Activation, job.Parameters.Threshold));
-        return PredictionPlanner.Plan(model, request, limits.Value, out var errors) is { } plan
-            ? predictions.Answer(context, plan, metrics)
-            : TypedResults.ValidationProblem(errors);
+        if (PredictionPlanner.Plan(model, binary, limits.Value, out errors) is not { } plan)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return predictions.Answer(context, plan, metrics) switch
+        {
+            { Result: PredictionResult answer } => answer,
+            { Result: ValidationProblem problem } => problem,
+            { Result: var other } => (ProblemHttpResult)other,
+        };
     }
 
     private static int PageSize(string? limit, TrainingJobOptions options, Dictionary<string, string[]> errors)

@@ -1,12 +1,13 @@
 using PerceptronApi.Core.Classes;
+using PerceptronApi.Core.Gates;
+using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
 using PerceptronApi.Infrastructure;
 using PerceptronApi.Models;
-using PerceptronApi.Predictions;
 
 namespace PerceptronApi.Training;
 
-/// <summary>The request examples the OpenAPI document shows for the job routes.</summary>
+/// <summary>The request and answer examples the OpenAPI document shows for the job routes.</summary>
 internal static class TrainingJobExamples
 {
     public const string Csv = "x1,x2,label\n0,0,1\n0,1,0\n1,0,0\n1,1,0\n";
@@ -36,9 +37,30 @@ internal static class TrainingJobExamples
         }),
     ];
 
+    /// <summary>
+    /// Epoch 1 of the tutorial's NOR from its guessed weights, traced: trained by the core when the document is made,
+    /// so the example is what the route answers for that job.
+    /// </summary>
+    public static object Steps()
+    {
+        GateCatalogue.TryGet("NOR", out var nor);
+        EpochTrace? first = null;
+        Trainer.Train(
+            new TrainingSet(nor!.TruthTableInputs, nor.TruthTableOutputs),
+            new TrainingOptions { InitialWeights = new Perceptron(0.4, 0.7, -0.2), MaxEpochs = 1, Trace = true },
+            onEpoch: null,
+            onTrace: trace => first = trace);
+        return first!;
+    }
+
     public static RequestExample[] Predict { get; } =
     [
-        new("truth-table", "No inputs: every binary row (a gate's truth table)", new PredictInputsRequest()),
-        new("check", "The trained NOR model against NOR", new PredictInputsRequest { Target = "NOR" }),
+        new("truth-table", "No inputs: every binary row (a gate's truth table)", new JobPredictRequest()),
+        new("check", "The trained NOR model against NOR", new JobPredictRequest { Target = "NOR" }),
+        new("classes", "A classes job's rows with their expected labels", new JobPredictRequest
+        {
+            Inputs = [[5.1, 1.4], [6.4, 4.5], [6.3, 6.0]],
+            Expected = [ClassLabel.Of("setosa"), ClassLabel.Of("versicolor"), ClassLabel.Of("virginica")],
+        }),
     ];
 }

@@ -34,6 +34,10 @@ internal sealed class TrainingJobOptions : IValidatableObject
     [Range(2, long.MaxValue)]
     public long MaxHistoryValues { get; set; } = 2_000_000;
 
+    /// <summary>The most sample steps a traced job (<c>"trace": true</c>) keeps, samples × maxEpochs (default 100 000).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxTraceSteps { get; set; } = 100_000;
+
     /// <summary>
     /// The longest a job may train (default 10 minutes); past it the job fails with a problem naming this limit.
     /// <see cref="MaxWork"/> counts one pass over the samples per epoch; the pocket algorithm judges every sample after

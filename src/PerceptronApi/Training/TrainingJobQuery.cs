@@ -51,6 +51,10 @@ public sealed record TrainingJobQuery
     [FromQuery(Name = "shuffle")]
     public string? Shuffle { get; init; }
 
+    /// <summary>true or false (default): keep every sample step. Only with a text/csv body.</summary>
+    [FromQuery(Name = "trace")]
+    public string? Trace { get; init; }
+
     /// <summary>The seed. Only with a text/csv body.</summary>
     [FromQuery(Name = "seed")]
     public string? Seed { get; init; }
@@ -79,6 +83,7 @@ public sealed record TrainingJobQuery
             MaxEpochs = QueryValues.Integer("maxEpochs", MaxEpochs, errors),
             Initialization = QueryValues.Enum<WeightInitialization>("initialization", Initialization, errors),
             Shuffle = QueryValues.Boolean("shuffle", Shuffle, errors),
+            Trace = QueryValues.Boolean("trace", Trace, errors),
             Seed = QueryValues.Integer("seed", Seed, errors),
             Tolerance = QueryValues.Number("tolerance", Tolerance, errors),
         };

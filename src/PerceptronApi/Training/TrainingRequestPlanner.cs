@@ -54,6 +54,11 @@ internal static class TrainingRequestPlanner
         var features = rows.Count > 0 && rows[0] is { } first ? first.Count : 0;
         var shape = NetworkShape.Of(request, features);
         CheckLimits(rows.Count, features, maxEpochs, shape, limits, errors);
+        if (request.Trace == true && (long)rows.Count * maxEpochs is var steps && steps > limits.MaxTraceSteps)
+        {
+            errors["trace"] = [$"would keep {rows.Count} samples × {maxEpochs} epochs = {steps} steps; the limit is {limits.MaxTraceSteps} (Training:MaxTraceSteps). Ask for fewer epochs or send fewer samples."];
+        }
+
         if (errors.Count > 0)
         {
             return null;
@@ -74,6 +79,7 @@ internal static class TrainingRequestPlanner
             HiddenLayers = request.HiddenLayers is { } hidden ? [.. hidden] : defaults.HiddenLayers,
             InitialLayers = request.InitialLayers is { } layers ? ModelMapping.FromLayers(layers) : null,
             TargetLoss = request.TargetLoss,
+            Trace = request.Trace ?? false,
         };
 
         // The job reports its seed from the start, so any run can be repeated.
@@ -92,6 +98,11 @@ internal static class TrainingRequestPlanner
             issues.AddRange(Trainer.Validate(rows, labels, options));
         }
 
+        if (options.Trace && classes is { IsOneVsRest: true } && !issues.Exists(issue => issue.Field == "trace"))
+        {
+            issues.Add(new("trace", $"applies to a single unit's steps: binary labels or two classes; these labels make {classes.Classes.Length} classes, trained one-vs-rest. Leave \"trace\" out, or train one class against the rest yourself"));
+        }
+
         foreach (var issue in issues)
         {
             errors[issue.Field] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
@@ -108,11 +119,13 @@ internal static class TrainingRequestPlanner
             options.Algorithm,
             network ? Activation.Sigmoid : options.Activation,
 
-            // A network's class is "output >= 0.5": its threshold, in the units of the output.
-            network ? 0.5 : ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
+            // A sigmoid has no θ (its class is "output >= 0.5", fixed): null, as predicting with the network answers.
+            network ? null : ActivationFunction.Create(options.Activation, options.Threshold).Threshold!.Value,
             options.LearningRate,
             options.MaxEpochs,
-            options.Initialization,
+
+            // Given starting weights replace the initialization scheme: it did not run, so it is not reported.
+            options.InitialWeights is null && options.InitialLayers is null ? options.Initialization : null,
             options.Shuffle,
             options.Seed,
             data.Samples,
@@ -122,8 +135,13 @@ internal static class TrainingRequestPlanner
             request.InitialWeights,
             network ? shape!.HiddenLayers : null,
             options.TargetLoss,
-            request.StopOnCycle,
-            classes!.IsBinary ? null : classes.Classes);
+
+            // Echoed where the rule has them, so the job says what ran (cycles: perceptron and pocket; traces: the
+            // per-sample rules).
+            options.Algorithm is TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket ? options.StopOnCycle && !options.Shuffle : null,
+            classes!.IsBinary ? null : classes.Classes,
+            options.Algorithm is TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket or TrainingAlgorithm.Averaged ? options.Trace : null,
+            request.InitialLayers);
         return new TrainingPlan(data, options, parameters, classes.IsBinary ? null : classes);
     }
 

@@ -29,6 +29,9 @@ internal sealed partial class TrainingWorker(
 
     private readonly IJobStore _store = jobs.Store;
 
+    /// <summary>One write for the store, in the order the trainer made it: an epoch's trace comes before its record.</summary>
+    private readonly record struct StoreWrite(JobRecord Item, bool IsTrace);
+
     private enum Ending
     {
         Finished,
@@ -141,14 +144,14 @@ internal sealed partial class TrainingWorker(
 
         // The trainer's thread only serializes each record, once; a pump stores them in order, so a slow store never
         // holds the trainer up.
-        var records = Channel.CreateUnbounded<JobRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var records = Channel.CreateUnbounded<StoreWrite>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(id, records.Reader);
         JobResult? result = null;
         Exception? crash = null;
         try
         {
             result = await Task.Run(
-                () => JobTraining.Run(plan, record => Record(records.Writer, record), serializer, cancellation.Token),
+                () => JobTraining.Run(plan, record => Record(records.Writer, record), trace => records.Writer.TryWrite(new StoreWrite(trace, IsTrace: true)), serializer, cancellation.Token),
                 CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -210,21 +213,23 @@ internal sealed partial class TrainingWorker(
         return Ending.Finished;
     }
 
-    private void Record(ChannelWriter<JobRecord> records, JobRecord record)
+    private void Record(ChannelWriter<StoreWrite> records, JobRecord record)
     {
         if (record.Epoch > 0)
         {
             metrics.EpochTrained();
         }
 
-        records.TryWrite(record);
+        records.TryWrite(new StoreWrite(record, IsTrace: false));
     }
 
-    private async Task PumpAsync(string id, ChannelReader<JobRecord> records)
+    private async Task PumpAsync(string id, ChannelReader<StoreWrite> writes)
     {
-        await foreach (var record in records.ReadAllAsync(CancellationToken.None))
+        await foreach (var write in writes.ReadAllAsync(CancellationToken.None))
         {
-            await PersistentlyAsync(() => _store.AppendRecordAsync(id, record, CancellationToken.None));
+            await PersistentlyAsync(() => write.IsTrace
+                ? _store.AppendTraceAsync(id, write.Item, CancellationToken.None)
+                : _store.AppendRecordAsync(id, write.Item, CancellationToken.None));
         }
     }
 

@@ -105,6 +105,31 @@ public abstract class JobStoreContract : IAsyncDisposable
     }
 
     [SkippableFact]
+    public async Task Traces_AreStoredOncePerEpoch_ReadByEpoch_AndGoWithTheJob()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1, """{ "gate": "NOR", "trace": true }""");
+        await store.CreateAsync(job, plan, default);
+
+        // A re-run writes epoch 1 again, with the same steps: the first write stays, and nothing is duplicated.
+        foreach (var (epoch, text) in new[] { (1, "first"), (2, "second"), (1, "again") })
+        {
+            Assert.True(await store.AppendTraceAsync(job.Id, new JobRecord(epoch, System.Text.Encoding.UTF8.GetBytes($"\"{text}\"")), default));
+        }
+
+        Assert.Equal("\"first\"", System.Text.Encoding.UTF8.GetString((await store.ReadTraceAsync(job.Id, 1, default))!.Json));
+        Assert.Equal("\"second\"", System.Text.Encoding.UTF8.GetString((await store.ReadTraceAsync(job.Id, 2, default))!.Json));
+        Assert.Null(await store.ReadTraceAsync(job.Id, 3, default));
+        Assert.Null(await store.ReadTraceAsync(job.Id, 0, default));
+        Assert.True(job.Parameters.Trace);
+
+        Assert.True(await store.DeleteAsync(job.Id, default));
+        Assert.Null(await store.ReadTraceAsync(job.Id, 1, default));
+        Assert.False(await store.AppendTraceAsync(job.Id, new JobRecord(3, "3"u8.ToArray()), default));
+        Assert.Null(await store.ReadTraceAsync(job.Id, 3, default));
+    }
+
+    [SkippableFact]
     public async Task Watchers_WakeOnRecords_Updates_CancelRequests_AndDeletion()
     {
         var (store, _) = Create(new TrainingJobOptions());
@@ -254,6 +279,31 @@ public sealed class RedisJobStoreContract(RedisServer server) : JobStoreContract
         server.SkipIfMissing();
         var connection = new RedisConnection(server.ConnectionString, Options.Create(new RedisOptions { KeyPrefix = $"test{Guid.NewGuid():N}:", PollInterval = TimeSpan.FromMilliseconds(100) }));
         Own(connection);
+        _connection = connection;
         return (new RedisJobStore(connection, Options.Create(options)), new RedisJobQueue(connection, Options.Create(options)));
+    }
+
+    private RedisConnection? _connection;
+
+    [SkippableFact]
+    public async Task AFinishedJobsTrace_ExpiresWithIt()
+    {
+        var (store, _) = Create(new TrainingJobOptions { MaxJobAge = TimeSpan.FromMinutes(5) });
+        var request = System.Text.Json.JsonSerializer.Deserialize<TrainingJobRequest>("""{ "gate": "NOR", "trace": true }""", System.Text.Json.JsonSerializerOptions.Web)!;
+        var plan = TrainingRequestPlanner.TryPlan(request, new TrainingJobOptions(), [])!;
+        var job = new JobSnapshot(Guid.NewGuid().ToString("N"), 1, DateTimeOffset.UnixEpoch, plan.Parameters);
+        await store.CreateAsync(job, plan, default);
+        await store.AppendTraceAsync(job.Id, new JobRecord(1, "1"u8.ToArray()), default);
+        var db = _connection!.Database;
+        Assert.Null(await db.KeyTimeToLiveAsync(_connection.Keys.Trace(job.Id)));
+
+        await store.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        var ttl = await db.KeyTimeToLiveAsync(_connection.Keys.Trace(job.Id));
+
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+
+        // Written after the end (a late worker), it still expires with the job.
+        await store.AppendTraceAsync(job.Id, new JobRecord(2, "2"u8.ToArray()), default);
+        Assert.InRange((await db.KeyTimeToLiveAsync(_connection.Keys.Trace(job.Id)))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
     }
 }

@@ -160,6 +160,19 @@ public sealed class SharedStoreTests(RedisServer server) : IClassFixture<RedisSe
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("100000001")]
+    public void MaxTraceStepsOutOfRange_FailsValidation(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:MaxTraceSteps"] = value }).Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddTrainingJobs(configuration).BuildServiceProvider();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TrainingJobOptions>>().Value);
+
+        Assert.Contains("MaxTraceSteps", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, false)]
     [InlineData("127.0.0.1:1", true)]
     public void NoWorkers_IsAnApiOnlyReplica_OnlyWithRedis(string? redis, bool valid)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PerceptronApi.Core.Gates;
 using PerceptronApi.Core.Training;
@@ -22,7 +23,7 @@ public class NetworkJobTests(TrainingFactory factory) : IClassFixture<TrainingFa
 
         var parameters = job["parameters"]!;
         Assert.Equal(
-            """{"algorithm":"backpropagation","activation":"sigmoid","threshold":0.5,"learningRate":4,"maxEpochs":5000,"initialization":"random","shuffle":false,"seed":1,"samples":4,"features":2,"gate":"XOR","hiddenLayers":[2]}""",
+            """{"algorithm":"backpropagation","activation":"sigmoid","threshold":null,"learningRate":4,"maxEpochs":5000,"initialization":"random","shuffle":false,"seed":1,"samples":4,"features":2,"gate":"XOR","hiddenLayers":[2]}""",
             parameters.ToJsonString());
         var result = job["result"]!;
         Assert.Equal((false, "maxEpochsReached", 5000, 0, 1.0), (result["converged"]!.GetValue<bool>(), result["stopReason"]!.GetValue<string>(), result["epochs"]!.GetValue<int>(), result["errors"]!.GetValue<int>(), result["accuracy"]!.GetValue<double>()));
@@ -73,6 +74,40 @@ public class NetworkJobTests(TrainingFactory factory) : IClassFixture<TrainingFa
             """[[{"bias":0.09978400127882374,"weights":[0.19756616471681268,-0.30021599872117627]},{"bias":-0.09993404575570333,"weights":[0.4015593468804017,0.10006595424429668]}],[{"bias":0.047416715612935895,"weights":[0.2972199233141853,-0.20449416898282385]}]]""",
             history[1]!["layers"]!.ToJsonString());
         Assert.Equal("[2]", job["parameters"]!["hiddenLayers"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ANetworksThreshold_IsNullInItsParameters_AsInItsPredictions()
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "XOR", "algorithm": "backpropagation", "hiddenLayers": [2], "seed": 1, "maxEpochs": 10 }""");
+        var id = job["id"]!.GetValue<string>();
+
+        var predicted = await (await _client.PostJsonTextAsync($"{TrainingJobClient.Route}/{id}/predict", """{ "inputs": [[0, 1]] }""")).ReadJsonAsync();
+
+        // A sigmoid output has no θ: its class is 1 when it is at least 0.5, a fixed rule, not a parameter.
+        Assert.Equal(JsonValueKind.Null, job["parameters"]!.AsObject()["threshold"]?.GetValueKind() ?? JsonValueKind.Null);
+        Assert.True(job["parameters"]!.AsObject().ContainsKey("threshold"));
+        Assert.True(predicted.AsObject().ContainsKey("threshold"));
+        Assert.Null(predicted["threshold"]);
+        Assert.Equal("sigmoid", predicted["activation"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ATwoClassNetworkFromInitialLayers_ReportsThemAndNoInitialization_AndDrawsNoSeed()
+    {
+        var job = await _client.StartAndWaitAsync("""
+            { "inputs": [[0,1],[1,1]], "labels": ["yes", "no"], "algorithm": "backpropagation", "learningRate": 0.5, "maxEpochs": 1,
+              "initialLayers": [[{ "bias": 0.1, "weights": [0.2, -0.3] }, { "bias": -0.1, "weights": [0.4, 0.1] }], [{ "bias": 0.05, "weights": [0.3, -0.2] }]] }
+            """);
+
+        // The given layers replaced the random initialization: it did not run, so none is reported, and nothing was drawn.
+        var parameters = job["parameters"]!;
+        Assert.Null(parameters["initialization"]);
+        Assert.Null(parameters["seed"]);
+        Assert.Equal(
+            """[[{"bias":0.1,"weights":[0.2,-0.3]},{"bias":-0.1,"weights":[0.4,0.1]}],[{"bias":0.05,"weights":[0.3,-0.2]}]]""",
+            parameters["initialLayers"]!.ToJsonString());
+        Assert.Equal("""["no","yes"]""", parameters["classes"]!.ToJsonString());
     }
 
     [Theory]

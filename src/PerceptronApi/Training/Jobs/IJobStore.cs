@@ -68,6 +68,16 @@ internal interface IJobStore
     Task<bool> AppendRecordAsync(string id, JobRecord record, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores one epoch's sample steps (a traced job; <see cref="JobRecord.Epoch"/> from 1), before that epoch's record;
+    /// an epoch already stored is skipped, as for records. Kept, counted, expired and deleted with the job's records.
+    /// </summary>
+    /// <returns>False when the job is gone.</returns>
+    Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken);
+
+    /// <summary>One epoch's stored sample steps; null when the job is gone or that epoch has none (yet).</summary>
+    Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Completes at the next change of the job after this call: a record, a new snapshot, or its deletion. Take it
     /// before reading, so that nothing changed between the read and the wait is missed.
     /// </summary>

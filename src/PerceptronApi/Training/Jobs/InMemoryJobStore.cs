@@ -97,6 +97,20 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
         return Task.FromResult(true);
     }
 
+    public Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } entry)
+        {
+            return Task.FromResult(false);
+        }
+
+        entry.AppendTrace(trace);
+        return Task.FromResult(true);
+    }
+
+    public Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(id)?.ReadTrace(epoch));
+
     public Task WhenChanged(string id) => Find(id)?.Changed ?? Task.CompletedTask;
 
     public Task WhenCancelRequested(string id, CancellationToken cancellationToken) =>
@@ -172,9 +186,10 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
     {
         private readonly Lock _gate = new();
 
-        // What this job counts against the budget: its reservation until it finishes, then its records.
+        // What this job counts against the budget: its reservation until it finishes, then its records and traces.
         private long _held = reservation;
         private long _recordBytes;
+        private readonly List<JobRecord> _traces = [];
         private bool _released;
         private JobSnapshot _snapshot = initial;
         private JobRecord[] _records = new JobRecord[16];
@@ -266,15 +281,44 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
                 }
 
                 _records[_count++] = record;
-                _recordBytes += JobMemory.RecordBytes(record);
-                if (_snapshot.IsFinished || _recordBytes > _held)
-                {
-                    // Past its reservation (or written after it ended): counted as it is.
-                    Hold(Math.Max(_held, _recordBytes));
-                }
+                Count(JobMemory.RecordBytes(record));
             }
 
             _changed.Notify();
+        }
+
+        // Under _gate: a record or trace of `bytes` was stored.
+        private void Count(long bytes)
+        {
+            _recordBytes += bytes;
+            if (_snapshot.IsFinished || _recordBytes > _held)
+            {
+                // Past its reservation (or written after it ended): counted as it is.
+                Hold(Math.Max(_held, _recordBytes));
+            }
+        }
+
+        public JobRecord? ReadTrace(int epoch)
+        {
+            lock (_gate)
+            {
+                return epoch >= 1 && epoch <= _traces.Count ? _traces[epoch - 1] : null;
+            }
+        }
+
+        public void AppendTrace(JobRecord trace)
+        {
+            lock (_gate)
+            {
+                if (trace.Epoch != _traces.Count + 1)
+                {
+                    // Already stored (a re-run), or out of order: as for records.
+                    return;
+                }
+
+                _traces.Add(trace);
+                Count(JobMemory.RecordBytes(trace));
+            }
         }
 
         /// <summary>Gives back every byte this job held; it holds none from now on.</summary>

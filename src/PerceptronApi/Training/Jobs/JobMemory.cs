@@ -6,7 +6,7 @@ namespace PerceptronApi.Training.Jobs;
 /// <summary>
 /// The bytes all kept jobs hold, against <see cref="JobQuotaOptions.MaxRetainedBytes"/>. A job reserves, when it is
 /// accepted, the most it can hold: its data and its largest history. Once it finishes, its data is released and it
-/// holds only the records it wrote. The total is the gauge <c>perceptron.jobs.retained_bytes</c> on the service's
+/// holds only the records (and a traced job's steps) it wrote. The total is the gauge <c>perceptron.jobs.retained_bytes</c> on the service's
 /// meter (<c>perceptron_jobs_retained_bytes</c> at <c>/metrics</c>).
 /// </summary>
 internal sealed class JobMemory
@@ -20,6 +20,11 @@ internal sealed class JobMemory
     private const long RecordFixedBytes = 192;
     private const long BytesPerNumber = 25;
     private const long RecordOverheadBytes = 64;
+
+    // Upper bounds of one trace step as JSON: its fixed fields ({"step":…,"sample":…,"inputs":[…],"z":…,"output":…,
+    // "expected":…,"error":…,"updated":false,"bias":…,"weights":[…]}, two integers and five numbers) and two numbers
+    // per feature (its input and its weight).
+    private const long StepFixedBytes = 320;
 
     private long _used;
 
@@ -45,7 +50,8 @@ internal sealed class JobMemory
     public static JobMemory Unbounded() => new(long.MaxValue);
 
     /// <summary>The most an accepted job can hold: its data and its largest history.</summary>
-    public static long Reservation(TrainingPlan plan) => DataBytes(plan) + HistoryBytes(plan.Parameters.MaxEpochs + 1L, plan.Parameters.Features);
+    public static long Reservation(TrainingPlan plan) =>
+        DataBytes(plan) + HistoryBytes(plan.Parameters.MaxEpochs + 1L, plan.Parameters.Features) + TraceBytes(plan);
 
     /// <summary>The bytes of one stored record.</summary>
     public static long RecordBytes(JobRecord record) => record.Json.Length + RecordOverheadBytes;
@@ -58,6 +64,11 @@ internal sealed class JobMemory
 
     private static long DataBytes(TrainingPlan plan) =>
         (8L * plan.Data.Samples * plan.Data.Features) + (8L * plan.Data.Samples) + 256;
+
+    /// <summary>A traced job's every step of every epoch, each epoch's trace stored like a record.</summary>
+    private static long TraceBytes(TrainingPlan plan) => plan.Options.Trace
+        ? (plan.Parameters.MaxEpochs * (RecordFixedBytes + RecordOverheadBytes)) + ((long)plan.Parameters.MaxEpochs * plan.Parameters.Samples * (StepFixedBytes + (2L * BytesPerNumber * plan.Parameters.Features)))
+        : 0;
 
     private static long HistoryBytes(long records, int weights) =>
         records * (RecordFixedBytes + (BytesPerNumber * (weights + 1)) + RecordOverheadBytes);

@@ -21,14 +21,14 @@ internal static class RedisCodec
     public static JobSnapshot ReadJob(byte[] json) => JsonSerializer.Deserialize<JobSnapshot>(json, Options)!;
 
     public static byte[] Write(TrainingPlan plan) => JsonSerializer.SerializeToUtf8Bytes(
-        new StoredPlan(plan.Data.Samples, plan.Data.Features, plan.Data.Inputs.Data.ToArray(), plan.Data.Labels, plan.Options, plan.Parameters),
+        new StoredPlan(plan.Data.Samples, plan.Data.Features, plan.Data.Inputs.Data.ToArray(), plan.Data.Labels, plan.Options, plan.Parameters, plan.Classes),
         Options);
 
     public static TrainingPlan ReadPlan(byte[] json)
     {
         var stored = JsonSerializer.Deserialize<StoredPlan>(json, Options)!;
         var data = new TrainingSet(Matrix.FromRowMajor(stored.Inputs, stored.Samples, stored.Features), stored.Labels);
-        return new TrainingPlan(data, stored.Options, stored.Parameters);
+        return new TrainingPlan(data, stored.Options, stored.Parameters, stored.Classes);
     }
 
     private static JsonSerializerOptions Create()
@@ -41,8 +41,11 @@ internal static class RedisCodec
         return options;
     }
 
-    /// <summary>A plan as stored: the samples row-major, so a large data set is one array.</summary>
-    private sealed record StoredPlan(int Samples, int Features, double[] Inputs, ImmutableArray<double> Labels, TrainingOptions Options, JobParameters Parameters);
+    /// <summary>
+    /// A plan as stored: the samples row-major, so a large data set is one array; a classes job's classes and each
+    /// sample's class too, without which a worker would train its first class alone.
+    /// </summary>
+    private sealed record StoredPlan(int Samples, int Features, double[] Inputs, ImmutableArray<double> Labels, TrainingOptions Options, JobParameters Parameters, Core.Classes.ClassAssignment? Classes = null);
 
     /// <summary>A unit as <c>{ "bias", "weights" }</c> (starting weights in the options).</summary>
     private sealed class PerceptronConverter : JsonConverter<Perceptron>

@@ -82,6 +82,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>A job's epoch records: a stream whose entry ids are <c>{epoch}-1</c>.</summary>
     public RedisKey Records(string id) => $"{prefix}records:{id}";
 
+    /// <summary>A traced job's sample steps: a hash from the epoch to that epoch's steps as JSON.</summary>
+    public RedisKey Trace(string id) => $"{prefix}trace:{id}";
+
     /// <summary>Every kept job by sequence (a sorted set).</summary>
     public RedisKey Jobs => $"{prefix}jobs";
 

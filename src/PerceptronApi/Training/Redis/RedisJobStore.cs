@@ -7,7 +7,7 @@ namespace PerceptronApi.Training.Redis;
 /// <summary>
 /// Jobs in Redis, shared by every replica: a snapshot string per job (changed by compare-and-set on its whole value),
 /// the plan until the job ends, a stream of records whose entry ids are the epochs (so an append is idempotent and a
-/// resume point a direct lookup), and a sorted set of jobs by sequence for the list. A finished job's keys expire after
+/// resume point a direct lookup), a traced job's steps in a hash by epoch, and a sorted set of jobs by sequence for the list. A finished job's keys expire after
 /// <see cref="TrainingJobOptions.MaxJobAge"/>; <see cref="TrainingJobOptions.MaxRetainedJobs"/> counts the sorted set.
 /// </summary>
 internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options) : IJobStore
@@ -25,19 +25,30 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         """;
 
     // Writes the job only when it is still the value it was read as (compare-and-set in one round trip; a transaction
-    // with a condition would take two). A finished job's snapshot and records expire, its plan goes. KEYS: job, plan,
-    // records. ARGV: value read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none).
+    // with a condition would take two). A finished job's snapshot, records and trace expire, its plan goes. KEYS: job,
+    // plan, records, trace. ARGV: value read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none).
     private const string UpdateScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         if ARGV[3] == '1' then
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
             redis.call('DEL', KEYS[2])
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
+            redis.call('PEXPIRE', KEYS[4], ARGV[4])
         else
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
         end
         redis.call('PUBLISH', ARGV[5], ARGV[6])
         if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[6]) end
+        return 1
+        """;
+
+    // Stores an epoch's trace once (a re-run finds it there), only while the job exists; it expires with the job.
+    // KEYS: job, trace. ARGV: epoch, bytes.
+    private const string AppendTraceScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+        redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         return 1
         """;
 
@@ -143,7 +154,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             var cancel = current.CancelRequestedAt is null && next.CancelRequestedAt is not null ? Keys.CancelChannel : string.Empty;
             var applied = await db.ScriptEvaluateAsync(
                 UpdateScript,
-                [key, Keys.Plan(id), Keys.Records(id)],
+                [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id)],
                 [raw, RedisCodec.Write(next), next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel]);
             if ((int)applied == 1)
             {
@@ -167,6 +178,18 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             [Keys.Job(id), Keys.Records(id)],
             [$"{record.Epoch}-1", record.Json, Keys.ChangedChannel, id, record.Epoch]);
         return (int)result != -1;
+    }
+
+    public async Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken)
+    {
+        var result = await redis.Database.ScriptEvaluateAsync(AppendTraceScript, [Keys.Job(id), Keys.Trace(id)], [trace.Epoch, trace.Json]);
+        return (int)result != -1;
+    }
+
+    public async Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken)
+    {
+        var raw = await redis.Database.HashGetAsync(Keys.Trace(id), epoch);
+        return raw.IsNull ? null : new JobRecord(epoch, (byte[])raw!);
     }
 
     public Task WhenChanged(string id) => redis.WhenChanged(id);
@@ -197,7 +220,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
     {
         var transaction = redis.Database.CreateTransaction();
         var deleted = transaction.KeyDeleteAsync(Keys.Job(id));
-        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id)]);
+        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id), Keys.Trace(id)]);
         _ = transaction.SortedSetRemoveAsync(Keys.Jobs, id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);

@@ -32,7 +32,7 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         { """{ "bias": 0.5, "weights": [0.6], "activation": 1 }""", "activation", "must be one of" },
         { """{ "bias": 0.5, "wieghts": [0.6] }""", "wieghts", "is not a field of this request." },
         { """{ "bias": 0.5, "weights": [0.6], "bias": 1 }""", "bias", "appears more than once." },
-        { """{ "bias": 0.5, "weights": [0.6], """, "$", "is not valid JSON" },
+        { """{ "bias": 0.5, "weights": [0.6], """, "$", "ends before its JSON is complete" },
         { "[1, 2]", "$", "must be an object." },
         { "{}", "weights", "Give exactly one model" },
         { """{ "gate": "AND", "bias": 0.5, "weights": [0.6, 0.6] }""", "gate", "Give exactly one model" },

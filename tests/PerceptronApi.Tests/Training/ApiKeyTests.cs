@@ -142,7 +142,7 @@ public class JobRateLimitTests
         var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
-        Assert.Equal($"This client submitted 2 training job(s) in the last minute, the limit (RateLimits:JobsPerMinute). Retry after {retryAfter} s.", problem["detail"]!.GetValue<string>());
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many requests", 429, $"This client submitted 2 training job(s) in the last minute, the limit (RateLimits:JobsPerMinute). Retry after {retryAfter} s.", TrainingJobClient.Route);
 
         // Reading is not submitting.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(TrainingJobClient.Route)).StatusCode);

@@ -7,8 +7,8 @@ using PerceptronApi.Training;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-// `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
-if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
+// `--help` prints how to run the service; `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
+if ((HelpCommand.TryRun(args) ?? await HealthCheckCommand.TryRunAsync(args)) is { } exitCode)
 {
     return exitCode;
 }

@@ -74,3 +74,20 @@ public class StartupConfigurationTests
         Assert.Equal(expected[1..].Select(line => line.Trim()).Order(StringComparer.Ordinal), lines[1..].Order(StringComparer.Ordinal));
     }
 }
+
+/// <summary><c>--help</c> prints the usage and exits; it does not start the service.</summary>
+public class HelpCommandTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_the_usage_and_exits_0(string argument)
+    {
+        var outcome = await ServiceProcess.RunAsync([argument]);
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("", outcome.Stderr);
+        Assert.Equal(PerceptronApi.Infrastructure.HelpCommand.Usage.ReplaceLineEndings(), outcome.Stdout.TrimEnd().ReplaceLineEndings());
+        Assert.DoesNotContain("Now listening", outcome.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -38,6 +38,15 @@ internal static class ProblemSetup
                 _ => null,
             };
 
+            // HEAD is answered wherever GET is (HeadRequests), which the router's Allow does not know.
+            if (context.ProblemDetails.Status == StatusCodes.Status405MethodNotAllowed
+                && http.Response.Headers.Allow.ToString() is { Length: > 0 } allow
+                && allow.Split(',', StringSplitOptions.TrimEntries).Contains(HttpMethods.Get)
+                && !allow.Split(',', StringSplitOptions.TrimEntries).Contains(HttpMethods.Head))
+            {
+                http.Response.Headers.Allow = $"{allow}, {HttpMethods.Head}";
+            }
+
             // The request that failed is found in the logs by this id.
             context.ProblemDetails.Extensions.TryAdd("traceId", http.Features.Get<IHttpActivityFeature>()?.Activity.Id ?? http.TraceIdentifier);
         });

@@ -118,6 +118,34 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         Assert.Equal("No route matches GET /api/v1/perceptrons. The routes are listed at /swagger.", problem["detail"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/predict", "POST")]
+    [InlineData("GET", "/api/v1/gates/AND/predict", "POST")]
+    [InlineData("PUT", "/api/v1/predict", "POST")]
+    [InlineData("GET", "/api/v1/training-jobs/0123456789abcdef0123456789abcdef/cancel", "POST")]
+    [InlineData("POST", "/api/v1/gates", "GET, HEAD")]
+    public async Task AWrongMethodOnAnApiRoute_Returns405WithAllowAndAProblem(string method, string path, string allow)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc9110#section-15.5.6", "Method Not Allowed", 405, $"{method} is not allowed on {path}. The routes are listed at /swagger.", path);
+    }
+
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/js/main.js", "text/javascript")]
+    [InlineData("/css/site.css", "text/css")]
+    public async Task ThePagesFilesAreStillServed(string path, string mediaType)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task AWrongMethod_Returns405Problem()
     {

@@ -119,6 +119,20 @@ public class ApiKeyTests(ApiKeyTests.Factory factory) : IClassFixture<ApiKeyTest
         Assert.DoesNotContain(aliceJob, bobList);
     }
 
+    [Fact]
+    public async Task TheJobView_NamesItsOwningKey_NeverTheKey()
+    {
+        var alice = Alice;
+        var created = await alice.StartAndWaitAsync("""{"gate": "AND"}""");
+        var id = created["id"]!.GetValue<string>();
+
+        var read = await (await alice.GetAsync($"{TrainingJobClient.Route}/{id}")).ReadJsonAsync();
+        var listed = (await (await alice.GetAsync($"{TrainingJobClient.Route}?limit=1000")).ReadJsonAsync())["items"]!.AsArray().Single(item => item!["id"]!.GetValue<string>() == id)!;
+
+        Assert.Equal(["alice", "alice", "alice"], new[] { created, read, listed }.Select(job => job["owner"]!.GetValue<string>()));
+        Assert.DoesNotContain(AliceKey, read.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ListAsync(HttpClient client)
     {
         var page = await (await client.GetAsync($"{TrainingJobClient.Route}?limit=1000")).ReadJsonAsync();

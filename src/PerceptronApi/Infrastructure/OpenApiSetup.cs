@@ -34,9 +34,9 @@ internal static class OpenApiSetup
                 Version = "v1",
                 Description = """
                     The single-layer perceptron, made tangible. Look up logic gates as perceptrons, run your own weights on
-                    any inputs and see every net input z = w0 + w1*x1 + ... + wn*xn and output, and train on a gate's truth
+                    any inputs and see every net input `z = w0 + w1*x1 + ... + wn*xn` and output, and train on a gate's truth
                     table or your own data. Conventions follow the tutorial "Neural Networks with NumPy for Absolute
-                    Beginners, Part 1": the step activation outputs 1 when z >= θ, with θ = 0.5 by default.
+                    Beginners, Part 1": the step activation outputs 1 when `z >= θ`, with θ = 0.5 by default.
                     """,
             });
             options.IncludeXmlComments(typeof(OpenApiSetup).Assembly);
@@ -52,6 +52,7 @@ internal static class OpenApiSetup
             var schemaId = options.SchemaGeneratorOptions.SchemaIdSelector;
             options.CustomSchemaIds(type => schemaId(type == typeof(Training.Page<Training.RecordJson>) ? typeof(Training.Page<Core.Training.EpochRecord>) : type));
             options.OperationFilter<RequestExamplesOperationFilter>();
+            options.OperationFilter<ParameterSchemaOperationFilter>();
         });
         return services;
     }

@@ -120,6 +120,18 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
         Assert.Equal("""{"minimum":0,"type":"integer","format":"int32"}""", Schemas(events)["header:Last-Event-ID"]);
         Assert.Equal(["text/event-stream"], events["responses"]!["200"]!["content"]!.AsObject().Select(media => media.Key));
 
+        // Examples are bodies the service answered: here the documented one, and the one a real request gets now.
+        var predictOk = paths["/api/v1/predict"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]!;
+        var real = await (await _client.PostJsonTextAsync("/api/v1/predict", """{"bias":0.4,"weights":[0.7,-0.2],"target":"NOR"}""")).ReadJsonAsync();
+        Assert.Equal(real.ToJsonString(), predictOk.ToJsonString());
+        foreach (var (status, title) in new[] { ("400", "One or more validation errors occurred."), ("404", "Training job not found"), ("429", "Too many requests"), ("503", "Too many training jobs") })
+        {
+            var example = paths["/api/v1/training-jobs/{id}/predict"]!["post"]!["responses"]![status]?["content"]!["application/problem+json"]!["example"]
+                ?? paths["/api/v1/training-jobs"]!["post"]!["responses"]![status]!["content"]!["application/problem+json"]!["example"]!;
+            Assert.Equal((int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), title), (example["status"]!.GetValue<int>(), example["title"]!.GetValue<string>()));
+            Assert.StartsWith("https://tools.ietf.org/html/rfc", example["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
         // Markdown would read the asterisks of the formula as emphasis: it is written as code.
         Assert.Contains("`z = w0 + w1*x1 + ... + wn*xn`", document["info"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("The output unit's net input `z = w0 + w1*x1 + ... + wn*xn`.", document["components"]!["schemas"]!["PredictionDto"]!["properties"]!["z"]!["description"]!.GetValue<string>());

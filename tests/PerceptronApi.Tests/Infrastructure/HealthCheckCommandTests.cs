@@ -28,11 +28,7 @@ public class HealthCheckCommandTests
     [Fact]
     public async Task The_running_service_is_healthy()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning")
-            .UseSetting("Log:Format", "text"));
-        factory.UseKestrel(0);
-        factory.StartServer();
+        using var factory = StartService();
         var port = PortOf(factory.Services);
 
         var exitCode = await HealthCheckCommand.TryRunAsync(HealthCheckArgs, Settings(("http_ports", port.ToString(CultureInfo.InvariantCulture))));
@@ -96,11 +92,7 @@ public class HealthCheckCommandTests
     [Fact]
     public async Task The_command_finds_the_service_at_the_address_given_as_the_service_takes_it()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning")
-            .UseSetting("Log:Format", "text"));
-        factory.UseKestrel(0);
-        factory.StartServer();
+        using var factory = StartService();
         var port = PortOf(factory.Services).ToString(CultureInfo.InvariantCulture);
 
         // As the container runs it, and as an operator would with --urls or ASPNETCORE_URLS: the real process.
@@ -109,6 +101,17 @@ public class HealthCheckCommandTests
 
         Assert.Equal((0, $"http://127.0.0.1:{port}/health/ready: 200 OK"), (byArgument.ExitCode, byArgument.Stdout.Trim()));
         Assert.Equal((0, $"http://127.0.0.1:{port}/health/ready: 200 OK"), (byEnvironment.ExitCode, byEnvironment.Stdout.Trim()));
+    }
+
+    /// <summary>The service on a free loopback port.</summary>
+    private static WebApplicationFactory<Program> StartService()
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("Serilog:MinimumLevel:Default", "Warning")
+            .UseSetting("Log:Format", "text"));
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
     }
 
     private static IConfiguration Settings(params (string Key, string? Value)[] settings) =>

@@ -133,19 +133,6 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         problem.AssertProblemBody("https://tools.ietf.org/html/rfc9110#section-15.5.6", "Method Not Allowed", 405, $"{method} is not allowed on {path}. The routes are listed at /swagger.", path);
     }
 
-    [Theory]
-    [InlineData("/", "text/html")]
-    [InlineData("/js/main.js", "text/javascript")]
-    [InlineData("/css/site.css", "text/css")]
-    public async Task ThePagesFilesAreStillServed(string path, string mediaType)
-    {
-        var response = await _client.GetAsync(path);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
-        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
-    }
-
     [Fact]
     public async Task AWrongMethod_Returns405Problem()
     {

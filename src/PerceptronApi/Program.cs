@@ -7,8 +7,8 @@ using PerceptronApi.Training;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-// `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
-if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
+// `--help` prints how to run the service; `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
+if ((HelpCommand.TryRun(args) ?? await HealthCheckCommand.TryRunAsync(args)) is { } exitCode)
 {
     return exitCode;
 }
@@ -16,6 +16,7 @@ if (await HealthCheckCommand.TryRunAsync(args) is { } exitCode)
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    var unreadableSettings = ConfigurationCheck.SetAsideUnreadableSettings(builder.Configuration);
 
     builder.AddContractLogging();
     builder.AddPlaygroundPage();
@@ -42,6 +43,8 @@ try
     // can answer them with a problem that names the field.
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
+    // Before the host reads a setting (building it creates the server): every bad one is reported at once.
+    ConfigurationCheck.ThrowIfInvalid(builder.Services, builder.Configuration, unreadableSettings);
     var app = builder.Build();
 
     // Before anything reads the client's address: only a configured proxy may set it.

@@ -11,7 +11,8 @@ internal static class ConfigurationErrors
     public static string Describe(Exception exception) => exception switch
     {
         OptionsValidationException validation => string.Join(Environment.NewLine, validation.Failures.Select(failure => $"  {Section(validation.OptionsType)}: {failure}")),
-        _ => $"  {exception.Message}",
+        // ConfigurationCheck's lines are indented and named already.
+        _ => exception.Message,
     };
 
     private static string Section(Type options) =>

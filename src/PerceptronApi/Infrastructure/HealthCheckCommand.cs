@@ -9,23 +9,29 @@ internal static class HealthCheckCommand
     /// <summary>The argument that selects this command.</summary>
     public const string Argument = "--health-check";
 
-    /// <summary>The port ASP.NET Core listens on in the official container images.</summary>
-    public const int DefaultPort = 8080;
+    /// <summary>Kestrel's own default when no address is configured (<c>http://localhost:5000</c>).</summary>
+    public const int DefaultPort = 5000;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Runs the check when <paramref name="args"/> holds <see cref="Argument"/>: the exit code; otherwise null.</summary>
-    public static Task<int?> TryRunAsync(string[] args) => TryRunAsync(args, Environment.GetEnvironmentVariable);
+    /// <summary>
+    /// Runs the check when <paramref name="args"/> holds <see cref="Argument"/>: the exit code; otherwise null. The
+    /// address comes from the same settings the service reads (appsettings, environment variables, the command line).
+    /// </summary>
+    public static Task<int?> TryRunAsync(string[] args) =>
+        args.Contains(Argument, StringComparer.Ordinal)
+            ? TryRunAsync(args, WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args }).Configuration)
+            : Task.FromResult<int?>(null);
 
-    /// <summary>As <see cref="TryRunAsync(string[])"/>, reading the listening address from <paramref name="environment"/>.</summary>
-    public static async Task<int?> TryRunAsync(string[] args, Func<string, string?> environment)
+    /// <summary>As <see cref="TryRunAsync(string[])"/>, reading the listening address from <paramref name="configuration"/>.</summary>
+    public static async Task<int?> TryRunAsync(string[] args, IConfiguration configuration)
     {
         if (!args.Contains(Argument, StringComparer.Ordinal))
         {
             return null;
         }
 
-        var url = ReadyUrl(environment);
+        var url = ReadyUrl(configuration);
         try
         {
             using var client = new HttpClient { Timeout = Timeout };
@@ -42,14 +48,16 @@ internal static class HealthCheckCommand
     }
 
     /// <summary>
-    /// The readiness URL on the loopback interface, at the first HTTP port the service listens on: from
-    /// <c>ASPNETCORE_URLS</c> (which takes precedence, as in ASP.NET Core), else <c>ASPNETCORE_HTTP_PORTS</c>,
-    /// else <see cref="DefaultPort"/>.
+    /// The readiness URL on the loopback interface, at the first HTTP port the service listens on, chosen as Kestrel
+    /// chooses: an endpoint of <c>Kestrel:Endpoints</c>, else <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), else
+    /// <c>http_ports</c> (<c>ASPNETCORE_HTTP_PORTS</c>), else Kestrel's default port.
     /// </summary>
-    public static Uri ReadyUrl(Func<string, string?> environment)
+    public static Uri ReadyUrl(IConfiguration configuration)
     {
-        var port = PortFromUrls(environment("ASPNETCORE_URLS"))
-            ?? PortFromList(environment("ASPNETCORE_HTTP_PORTS"))
+        var endpoints = string.Join(';', configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]).OfType<string>());
+        var port = PortFromUrls(endpoints)
+            ?? PortFromUrls(configuration["urls"])
+            ?? PortFromList(configuration["http_ports"])
             ?? DefaultPort;
         return new Uri($"http://127.0.0.1:{port}/health/ready");
     }

@@ -59,9 +59,19 @@ internal static partial class JsonErrorMessages
 
         // Anything else is malformed JSON: say where, as the parser saw it.
         var position = Position().Match(message);
-        return (path, position.Success
-            ? $"is not valid JSON (line {int.Parse(position.Groups["line"].Value) + 1}, byte {int.Parse(position.Groups["byte"].Value) + 1})."
-            : "is not valid JSON.");
+        var where = position.Success
+            ? $"line {int.Parse(position.Groups["line"].Value) + 1}, byte {int.Parse(position.Groups["byte"].Value) + 1}"
+            : null;
+
+        // A body cut off (a truncated upload, a half-written file) is no fault of the field the parser was in: the
+        // whole body is incomplete.
+        if (message.Contains("reached end of data", StringComparison.Ordinal) || message.StartsWith("Expected depth to be zero at the end", StringComparison.Ordinal))
+        {
+            var inside = path == "$" ? "" : $", inside \"{path}\"";
+            return ("$", $"ends before its JSON is complete ({where ?? "at its end"}{inside}): an array, object or string is left open.");
+        }
+
+        return (path, where is null ? "is not valid JSON." : $"is not valid JSON ({where}).");
     }
 
     private static string Expected(string dotnetType)

@@ -26,13 +26,12 @@ internal static class LoggingSetup
 
     public static WebApplicationBuilder AddContractLogging(this WebApplicationBuilder builder)
     {
-        var format = builder.Configuration.GetSection(LogOptions.SectionName).Get<LogOptions>()?.Format
-            ?? (builder.Environment.IsDevelopment() ? "text" : "json");
-        var json = format.Equals("json", StringComparison.OrdinalIgnoreCase);
-        if (!json && !format.Equals("text", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidConfigurationException($"Log:Format must be \"json\" or \"text\" (got \"{format}\").");
-        }
+        builder.Services.AddOptions<LogOptions>()
+            .BindConfiguration(LogOptions.SectionName)
+            .Validate(options => options.Format is null || IsFormat(options.Format, "json") || IsFormat(options.Format, "text"), "Log:Format must be \"json\" or \"text\".");
+        // An unknown format is reported with every other bad setting before the service starts (ConfigurationCheck).
+        var format = builder.Configuration.GetSection(LogOptions.SectionName).Get<LogOptions>()?.Format;
+        var json = format is null ? !builder.Environment.IsDevelopment() : !IsFormat(format, "text");
 
         builder.Services.AddSerilog((services, logger) =>
         {
@@ -60,6 +59,8 @@ internal static class LoggingSetup
         });
         return builder;
     }
+
+    private static bool IsFormat(string format, string name) => format.Equals(name, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The level of a request's log line: probes and scrapes are routine, server errors stand out.</summary>

@@ -34,9 +34,9 @@ internal static class OpenApiSetup
                 Version = "v1",
                 Description = """
                     The single-layer perceptron, made tangible. Look up logic gates as perceptrons, run your own weights on
-                    any inputs and see every net input z = w0 + w1*x1 + ... + wn*xn and output, and train on a gate's truth
+                    any inputs and see every net input `z = w0 + w1*x1 + ... + wn*xn` and output, and train on a gate's truth
                     table or your own data. Conventions follow the tutorial "Neural Networks with NumPy for Absolute
-                    Beginners, Part 1": the step activation outputs 1 when z >= θ, with θ = 0.5 by default.
+                    Beginners, Part 1": the step activation outputs 1 when `z >= θ`, with θ = 0.5 by default.
                     """,
             });
             options.IncludeXmlComments(typeof(OpenApiSetup).Assembly);
@@ -65,6 +65,8 @@ internal static class OpenApiSetup
                 Description = "A net input: one number (two classes), or one per class in the order of classes (one-vs-rest).",
                 OneOf = [new OpenApiSchema { Type = JsonSchemaType.Number }, new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number } }],
             });
+            options.OperationFilter<ParameterSchemaOperationFilter>();
+            options.OperationFilter<ResponseExamplesOperationFilter>();
         });
         return services;
     }
@@ -105,8 +107,9 @@ internal sealed class OpenResponseSchemaFilter : ISchemaFilter
     {
         if (schema is OpenApiSchema concrete && !RequestTypes.Contains(context.Type))
         {
+            // Said explicitly, so example checkers accept the members a schema does not list (a problem's traceId).
             concrete.AdditionalPropertiesAllowed = true;
-            concrete.AdditionalProperties = null;
+            concrete.AdditionalProperties = new OpenApiSchema();
         }
     }
 }

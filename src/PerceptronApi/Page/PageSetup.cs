@@ -19,6 +19,9 @@ internal static class PageSetup
 
     private const string PageFileName = "index.html";
 
+    /// <summary>The framework's setting that leaves out the static assets' catch-all for files unknown at build time.</summary>
+    private const string StaticAssetsRuntimeFallbackSwitch = "DisableStaticAssetNotFoundRuntimeFallback";
+
     /// <summary>
     /// Finds the page's files where a build left them (the project's wwwroot, compressed copies under obj/) in every
     /// environment, not only in Development, so the test host and a run from the build folder serve them too. A published
@@ -27,6 +30,11 @@ internal static class PageSetup
     public static WebApplicationBuilder AddPlaygroundPage(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseStaticWebAssets();
+
+        // With a build manifest, MapStaticAssets also maps a GET/HEAD catch-all ({**path:file}) for files added to wwwroot
+        // after the build. Being a GET candidate for every path, it turns a wrong method on an API route (GET on a
+        // POST-only route) into 404 instead of 405. The page's files are all in the manifest: the catch-all is not needed.
+        builder.Configuration[StaticAssetsRuntimeFallbackSwitch] ??= "true";
         return builder;
     }
 

@@ -76,9 +76,9 @@ public sealed record PredictResponse(
 
 /// <summary>One row: the inputs, the output unit's net input z, and the output.</summary>
 /// <param name="Inputs">The row's inputs, x1 first.</param>
-/// <param name="Z">The output unit's net input z = w0 + w1*x1 + ... + wn*xn.</param>
+/// <param name="Z">The output unit's net input <c>z = w0 + w1*x1 + ... + wn*xn</c>.</param>
 /// <param name="Output">The activation's output for z.</param>
-/// <param name="Class">For linear and sigmoid: the class the output stands for (0 or 1).</param>
+/// <param name="Class">For linear and sigmoid only: the 0/1 decision the output stands for, 1 when the output is at least 0.5, else 0; with expected outputs it is what they are compared with. Left out for step and sign, whose output is already the class.</param>
 /// <param name="Expected">The expected output (when given).</param>
 /// <param name="Error">expected − output: the difference the learning rule feeds back into the weights.</param>
 /// <param name="Hidden">For a network: the outputs of each hidden layer.</param>

@@ -21,6 +21,7 @@ internal static class JobResponses
             job.Error,
             job.StatusReason,
             job.CancelRequestedAt?.UtcDateTime,
-            job.Attempts);
+            job.Attempts,
+            job.Owner);
     }
 }

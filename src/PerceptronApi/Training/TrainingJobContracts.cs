@@ -241,6 +241,7 @@ public sealed record CycleDto(int From, int To);
 /// <param name="StatusReason">Why a job was canceled or failed, in a sentence.</param>
 /// <param name="CancelRequestedAt">When a cancel was asked for (null if never): a running job with it set is stopping.</param>
 /// <param name="Attempts">How many times a worker started the job (more than 1 when a worker was lost and another re-ran it).</param>
+/// <param name="Owner">The name of the API key that created the job (never the key); left out on an open service.</param>
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
@@ -254,7 +255,8 @@ public sealed record JobResponse(
     ProblemDetails? Error,
     string? StatusReason,
     DateTime? CancelRequestedAt,
-    int Attempts);
+    int Attempts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner = null);
 
 /// <summary>A page of items and the link to the next page.</summary>
 /// <typeparam name="T">The item type.</typeparam>

@@ -89,7 +89,7 @@ internal static class TrainingJobEndpoints
                 the stream closes. Send Last-Event-ID to resume after that epoch. A comment line is sent after 15 s of
                 silence. Try it with: curl -N http://localhost:5080/api/v1/training-jobs/{id}/events
                 """)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

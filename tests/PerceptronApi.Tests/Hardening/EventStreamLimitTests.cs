@@ -30,12 +30,12 @@ public class EventStreamLimitTests
 
             var perJob = await client.GetAsync($"{TrainingJobClient.Route}/{job}/events", HttpCompletionOption.ResponseHeadersRead);
             var problem = await perJob.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-            Assert.Equal("2 event streams follow this job already (Training:MaxStreamsPerJob).", problem["detail"]!.GetValue<string>());
+            problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many event streams", 429, "2 event streams follow this job already (Training:MaxStreamsPerJob).", $"{TrainingJobClient.Route}/{job}/events");
 
             open.Add(await OpenAsync(client, other));
             var perClient = await client.GetAsync($"{TrainingJobClient.Route}/{other}/events", HttpCompletionOption.ResponseHeadersRead);
             problem = await perClient.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-            Assert.Equal("You have 3 event streams open (Training:MaxStreamsPerClient). Close one first.", problem["detail"]!.GetValue<string>());
+            problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many event streams", 429, "You have 3 event streams open (Training:MaxStreamsPerClient). Close one first.", $"{TrainingJobClient.Route}/{other}/events");
 
             open[0].Dispose();
             var limits = factory.Services.GetRequiredService<EventStreamLimits>();

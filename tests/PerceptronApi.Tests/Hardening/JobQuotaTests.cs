@@ -113,7 +113,7 @@ public class JobQuotaTests
         var refused = await client.PostJsonTextAsync(TrainingJobClient.Route, """{ "gate": "NOR" }""");
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.Equal("You have 2 job(s) queued or running (Training:MaxActiveJobsPerClient). Wait for one to end, or cancel one.", problem["detail"]!.GetValue<string>());
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many active jobs", 429, "You have 2 job(s) queued or running (Training:MaxActiveJobsPerClient). Wait for one to end, or cancel one.", TrainingJobClient.Route);
         Assert.NotNull(refused.Headers.RetryAfter);
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"{TrainingJobClient.Route}/{queued}/cancel", null)).StatusCode);

@@ -96,9 +96,9 @@ public class ResponseHeaderTests(PerceptronApiFactory factory) : IClassFixture<P
     {
         var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/predict"));
 
-        // HEAD is answered like GET only where GET is: here it is refused. (The static-asset endpoints of the page make the
-        // router answer a wrong method on an API route with 404 instead of 405; either way nothing is served.)
-        Assert.Contains(head.StatusCode, new[] { HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotFound });
+        // HEAD is answered like GET only where GET is: here it is refused, naming the one method the route takes.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal(["POST"], head.Content.Headers.Allow);
         Assert.Equal("application/problem+json", head.Content.Headers.ContentType?.MediaType);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 
 namespace PerceptronApi.Tests.Infrastructure;
@@ -90,6 +91,51 @@ public class OperationsTests(PerceptronApiFactory factory) : IClassFixture<Perce
         Assert.Null(job["status"]!["nullable"]);
         Assert.True(paths.ContainsKey("/health/ready"));
         Assert.Equal(["step", "sign", "linear", "sigmoid"], document["components"]!["schemas"]!["Activation"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task TheDocument_TypesQueryParameters_DeclaresTheHeadersRead_AndTheEventStream()
+    {
+        var document = await (await _client.GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
+        var paths = document["paths"]!;
+
+        static Dictionary<string, string> Schemas(JsonNode operation) => operation["parameters"]!.AsArray()
+            .ToDictionary(p => $"{p!["in"]!.GetValue<string>()}:{p["name"]!.GetValue<string>()}", p => p!["schema"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["query:status"] = """{"enum":["queued","running","succeeded","failed","canceled"],"type":"string"}""",
+                ["query:limit"] = """{"minimum":1,"type":"integer","format":"int32"}""",
+                ["query:cursor"] = """{"minimum":1,"type":"integer","format":"int64"}""",
+            },
+            Schemas(paths["/api/v1/training-jobs"]!["get"]!));
+        var history = Schemas(paths["/api/v1/training-jobs/{id}/history"]!["get"]!);
+        Assert.Equal("""{"minimum":0,"type":"integer","format":"int32"}""", history["query:from"]);
+        Assert.Equal("""{"type":"boolean"}""", Schemas(paths["/api/v1/training-jobs/{id}"]!["get"]!)["query:history"]);
+        var start = Schemas(paths["/api/v1/training-jobs"]!["post"]!);
+        Assert.Equal("""{"enum":["perceptron","pocket","averaged","adaline","backpropagation"],"type":"string"}""", start["query:algorithm"]);
+        Assert.Equal("""{"pattern":"^wait=[0-9]+$","type":"string"}""", start["header:Prefer"]);
+        var events = paths["/api/v1/training-jobs/{id}/events"]!["get"]!;
+        Assert.Equal("""{"minimum":0,"type":"integer","format":"int32"}""", Schemas(events)["header:Last-Event-ID"]);
+        Assert.Equal(["text/event-stream"], events["responses"]!["200"]!["content"]!.AsObject().Select(media => media.Key));
+
+        // Examples are bodies the service answered: here the documented one, and the one a real request gets now.
+        var predictOk = paths["/api/v1/predict"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]!;
+        var real = await (await _client.PostJsonTextAsync("/api/v1/predict", """{"bias":0.4,"weights":[0.7,-0.2],"target":"NOR"}""")).ReadJsonAsync();
+        Assert.Equal(real.ToJsonString(), predictOk.ToJsonString());
+        foreach (var (status, title) in new[] { ("400", "One or more validation errors occurred."), ("404", "Training job not found"), ("429", "Too many requests"), ("503", "Too many training jobs") })
+        {
+            var example = paths["/api/v1/training-jobs/{id}/predict"]!["post"]!["responses"]![status]?["content"]!["application/problem+json"]!["example"]
+                ?? paths["/api/v1/training-jobs"]!["post"]!["responses"]![status]!["content"]!["application/problem+json"]!["example"]!;
+            Assert.Equal((int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), title), (example["status"]!.GetValue<int>(), example["title"]!.GetValue<string>()));
+            Assert.StartsWith("https://tools.ietf.org/html/rfc", example["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // Markdown would read the asterisks of the formula as emphasis: it is written as code.
+        Assert.Contains("`z = w0 + w1*x1 + ... + wn*xn`", document["info"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("The output unit's net input `z = w0 + w1*x1 + ... + wn*xn`.", document["components"]!["schemas"]!["PredictionDto"]!["properties"]!["z"]!["description"]!.GetValue<string>());
+        Assert.StartsWith("For linear and sigmoid only: the 0/1 decision", document["components"]!["schemas"]!["PredictionDto"]!["properties"]!["class"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]

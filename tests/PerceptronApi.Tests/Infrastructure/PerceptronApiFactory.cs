@@ -65,11 +65,24 @@ public static class HttpTestExtensions
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(body)!;
         Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(problem["type"]?.GetValue<string>()), $"No type in {body}");
         Assert.False(string.IsNullOrEmpty(problem["title"]?.GetValue<string>()));
         Assert.False(string.IsNullOrEmpty(problem["detail"]?.GetValue<string>()), $"No detail in {body}");
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", body, StringComparison.Ordinal);
         return problem;
+    }
+
+    /// <summary>Asserts a whole problem body that carries no extensions: these members and the request's trace id.</summary>
+    public static void AssertProblemBody(this JsonNode problem, string type, string title, int status, string detail, string instance)
+    {
+        Assert.Equal(["detail", "instance", "status", "title", "traceId", "type"], problem.AsObject().Select(member => member.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(type, problem["type"]!.GetValue<string>());
+        Assert.Equal(title, problem["title"]!.GetValue<string>());
+        Assert.Equal(status, problem["status"]!.GetValue<int>());
+        Assert.Equal(detail, problem["detail"]!.GetValue<string>());
+        Assert.Equal(instance, problem["instance"]!.GetValue<string>());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", problem["traceId"]!.GetValue<string>());
     }
 
     /// <summary>The messages of a validation problem for one field.</summary>

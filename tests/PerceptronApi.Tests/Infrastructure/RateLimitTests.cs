@@ -28,7 +28,7 @@ public class RateLimitTests
         var refused = responses.Single(response => response.StatusCode == HttpStatusCode.TooManyRequests);
         var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Equal("This client sent 3 prediction request(s) in the last second, the limit (RateLimits:PredictionsPerSecond). Retry after 1 s.", problem["detail"]!.GetValue<string>());
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many requests", 429, "This client sent 3 prediction request(s) in the last second, the limit (RateLimits:PredictionsPerSecond). Retry after 1 s.", "/api/v1/predict");
     }
 
     [Fact]

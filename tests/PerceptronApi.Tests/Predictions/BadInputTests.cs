@@ -32,7 +32,7 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
         { """{ "bias": 0.5, "weights": [0.6], "activation": 1 }""", "activation", "must be one of" },
         { """{ "bias": 0.5, "wieghts": [0.6] }""", "wieghts", "is not a field of this request." },
         { """{ "bias": 0.5, "weights": [0.6], "bias": 1 }""", "bias", "appears more than once." },
-        { """{ "bias": 0.5, "weights": [0.6], """, "$", "is not valid JSON" },
+        { """{ "bias": 0.5, "weights": [0.6], """, "$", "ends before its JSON is complete" },
         { "[1, 2]", "$", "must be an object." },
         { "{}", "weights", "Give exactly one model" },
         { """{ "gate": "AND", "bias": 0.5, "weights": [0.6, 0.6] }""", "gate", "Give exactly one model" },
@@ -116,6 +116,21 @@ public class BadInputTests(SmallLimitsFactory factory) : IClassFixture<SmallLimi
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal("No route matches GET /api/v1/perceptrons. The routes are listed at /swagger.", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/predict", "POST")]
+    [InlineData("GET", "/api/v1/gates/AND/predict", "POST")]
+    [InlineData("PUT", "/api/v1/predict", "POST")]
+    [InlineData("GET", "/api/v1/training-jobs/0123456789abcdef0123456789abcdef/cancel", "POST")]
+    [InlineData("POST", "/api/v1/gates", "GET, HEAD")]
+    public async Task AWrongMethodOnAnApiRoute_Returns405WithAllowAndAProblem(string method, string path, string allow)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc9110#section-15.5.6", "Method Not Allowed", 405, $"{method} is not allowed on {path}. The routes are listed at /swagger.", path);
     }
 
     [Fact]

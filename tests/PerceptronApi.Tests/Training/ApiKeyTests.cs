@@ -119,6 +119,20 @@ public class ApiKeyTests(ApiKeyTests.Factory factory) : IClassFixture<ApiKeyTest
         Assert.DoesNotContain(aliceJob, bobList);
     }
 
+    [Fact]
+    public async Task TheJobView_NamesItsOwningKey_NeverTheKey()
+    {
+        var alice = Alice;
+        var created = await alice.StartAndWaitAsync("""{"gate": "AND"}""");
+        var id = created["id"]!.GetValue<string>();
+
+        var read = await (await alice.GetAsync($"{TrainingJobClient.Route}/{id}")).ReadJsonAsync();
+        var listed = (await (await alice.GetAsync($"{TrainingJobClient.Route}?limit=1000")).ReadJsonAsync())["items"]!.AsArray().Single(item => item!["id"]!.GetValue<string>() == id)!;
+
+        Assert.Equal(["alice", "alice", "alice"], new[] { created, read, listed }.Select(job => job["owner"]!.GetValue<string>()));
+        Assert.DoesNotContain(AliceKey, read.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ListAsync(HttpClient client)
     {
         var page = await (await client.GetAsync($"{TrainingJobClient.Route}?limit=1000")).ReadJsonAsync();
@@ -142,7 +156,7 @@ public class JobRateLimitTests
         var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
-        Assert.Equal($"This client submitted 2 training job(s) in the last minute, the limit (RateLimits:JobsPerMinute). Retry after {retryAfter} s.", problem["detail"]!.GetValue<string>());
+        problem.AssertProblemBody("https://tools.ietf.org/html/rfc6585#section-4", "Too many requests", 429, $"This client submitted 2 training job(s) in the last minute, the limit (RateLimits:JobsPerMinute). Retry after {retryAfter} s.", TrainingJobClient.Route);
 
         // Reading is not submitting.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(TrainingJobClient.Route)).StatusCode);

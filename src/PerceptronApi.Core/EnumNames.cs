@@ -22,7 +22,10 @@ public static class EnumNames
     public static string List<T>()
         where T : struct, Enum
     {
-        var names = All<T>();
-        return names.Count < 2 ? string.Join("", names) : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
+        return Sentence(All<T>(), "or");
     }
+
+    /// <summary>Names as a sentence's list joined by <paramref name="conjunction"/>: <c>a, b and c</c>.</summary>
+    internal static string Sentence(IReadOnlyList<string> names, string conjunction) =>
+        names.Count < 2 ? string.Join("", names) : string.Join(", ", names.Take(names.Count - 1)) + $" {conjunction} " + names[^1];
 }

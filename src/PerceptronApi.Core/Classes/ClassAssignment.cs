@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PerceptronApi.Core.Training;
+using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Classes;
 
@@ -62,9 +63,9 @@ public sealed record ClassAssignment(ImmutableArray<ClassLabel> Classes, Immutab
             return null;
         }
 
-        if (classes.Length > 2 && options.Algorithm == TrainingAlgorithm.Backpropagation)
+        if (classes.Length > 2 && options.Rule is { TrainsNetwork: true })
         {
-            issues.Add(new("labels", $"must hold 2 classes for backpropagation, which trains one output unit (got {classes.Length}: {string.Join(", ", classes)}); one-vs-rest over 3 or more classes is for perceptron, pocket, averaged and adaline"));
+            issues.Add(new("labels", $"must hold 2 classes for backpropagation, which trains one output unit (got {classes.Length}: {string.Join(", ", classes)}); one-vs-rest over 3 or more classes is for {TrainingRule.Names(rule => !rule.TrainsNetwork)}"));
             return null;
         }
 

@@ -108,7 +108,7 @@ public static class OneVsRestTrainer
         }
 
         var issues = new List<ValidationIssue>(Trainer.Validate(new TrainingSet(inputs, classes.LabelsFor(0, options)), options));
-        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        if (options.Rule is { TrainsNetwork: true })
         {
             issues.Add(new("labels", $"must hold 2 classes for backpropagation (got {classes.Classes.Length})"));
         }

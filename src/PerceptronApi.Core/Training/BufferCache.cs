@@ -9,6 +9,13 @@ namespace PerceptronApi.Core.Training;
 /// arrays back when it ends and the next run takes them. The shared pool trims what has not been used for a while and
 /// everything under memory pressure. (A weakly held cache was tried first: every full collection emptied it.)
 /// Rented arrays are not cleared.
+/// <para>
+/// This is the core's one piece of process-wide state, on purpose: the core is called through static entry points
+/// (<see cref="Trainer"/>, <see cref="Classes.OneVsRestTrainer"/>) with no host to own a pool, and the reuse only pays
+/// when it spans runs that share nothing else — so the pool is <see cref="ArrayPool{T}.Shared"/> (thread-safe, trimmed by
+/// the runtime) rather than one passed in on every call. No run can observe another through it: every value a run
+/// reads from a rented array it has written first (<see cref="SampleBlocks"/> fills the copy and clears the padding).
+/// </para>
 /// </summary>
 internal static class BufferCache
 {

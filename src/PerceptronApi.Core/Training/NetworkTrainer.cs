@@ -31,7 +31,7 @@ public static class NetworkTrainer
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Algorithm != TrainingAlgorithm.Backpropagation)
+        if (options.Rule is not { TrainsNetwork: true })
         {
             throw new ArgumentException($"NetworkTrainer trains backpropagation; {EnumNames.Of(options.Algorithm)} trains one perceptron: use Trainer.Train.", nameof(options));
         }

@@ -1,4 +1,5 @@
 using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Training;
 
@@ -20,6 +21,7 @@ internal static class PlainTrainer
     /// <param name="cancellationToken">Checked between epochs and every few thousand samples.</param>
     internal static TrainingResult Train(TrainingSet data, TrainingOptions options, int? seed, Action<EpochRecord>? onEpoch, Action<EpochTrace>? onTrace, CancellationToken cancellationToken)
     {
+        var rule = (UnitRule)options.Rule!;
         var run = new Run(data, options, seed);
         var last = run.Judge(0, run.Bias, run.Weights, updates: 0, run.GivenOrder);
         onEpoch?.Invoke(last);
@@ -38,10 +40,13 @@ internal static class PlainTrainer
 
             var order = run.NextOrder();
             EpochRecord record;
-            if (options.Algorithm == TrainingAlgorithm.Adaline)
+            if (!rule.StepsPerSample)
             {
                 run.AdalineEpoch(order);
                 record = run.Judge(epoch, run.Bias, run.Weights, updates: 1, order);
+
+                // The stop rules are written out here, not taken from the rule object: this is the reference the
+                // engine's rules are tested against.
                 var fall = last.Loss - record.Loss;
                 if (options.Tolerance is { } tolerance && fall >= 0 && fall < tolerance)
                 {
@@ -63,7 +68,7 @@ internal static class PlainTrainer
                     onTrace!(new EpochTrace(epoch, [.. steps]));
                 }
 
-                record = options.Algorithm == TrainingAlgorithm.Averaged
+                record = rule.ReportsAverage
                     ? run.Judge(epoch, run.AveragedBias, run.AveragedWeights, updates, order)
                     : run.Judge(epoch, run.Bias, run.Weights, updates, order);
                 pocketAtLastRecord = run.Pocket;
@@ -88,7 +93,7 @@ internal static class PlainTrainer
 
         var reason = stop.Value;
         var converged = reason is StopReason.Converged or StopReason.LossTolerance;
-        if (options.Algorithm != TrainingAlgorithm.Pocket)
+        if (!rule.KeepsPocket)
         {
             return new TrainingResult(new Perceptron(last.Bias, last.Weights), run.Activation, converged, reason, last.Epoch, last.Errors, last.Accuracy, last.Loss, seed) { Cycle = cycle };
         }
@@ -105,6 +110,7 @@ internal static class PlainTrainer
         private readonly double[][] _x;
         private readonly double[] _y;
         private readonly TrainingOptions _options;
+        private readonly bool _keepsPocket;
         private readonly Random? _random;
         private readonly double _eta;
         private double _pocketBias;
@@ -117,6 +123,7 @@ internal static class PlainTrainer
         internal Run(TrainingSet data, TrainingOptions options, int? seed)
         {
             _options = options;
+            _keepsPocket = options.Rule!.KeepsPocket;
             _x = [.. Enumerable.Range(0, data.Samples).Select(i => data.Inputs.Row(i).ToArray())];
             _y = [.. data.Labels];
             _eta = options.LearningRate;
@@ -207,7 +214,7 @@ internal static class PlainTrainer
                     }
 
                     updates++;
-                    if (_options.Algorithm == TrainingAlgorithm.Pocket)
+                    if (_keepsPocket)
                     {
                         var errors = CountErrors(Bias, Weights);
                         if (errors < _pocketErrors)

@@ -151,7 +151,7 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        if (options.Rule is { TrainsNetwork: true })
         {
             throw new ArgumentException("Backpropagation trains a network: use NetworkTrainer.Train.", nameof(options));
         }

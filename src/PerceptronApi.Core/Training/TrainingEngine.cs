@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Training;
 
@@ -17,7 +18,7 @@ internal sealed class TrainingEngine
     /// <summary>How far (in samples) a fused judgement runs ahead of the training position.</summary>
     private const int JudgementLead = 256;
 
-    /// <summary>Samples trained per call of the fused loop (a multiple of 8; its rows stay in cache between judgement and training).</summary>
+    /// <summary>Samples trained per call of the fused loop: few enough that the rows the judgement has just read are still in cache for the training.</summary>
     private const int TrainingChunk = 2048;
 
     private readonly SampleBlocks _samples;
@@ -25,7 +26,7 @@ internal sealed class TrainingEngine
     /// <summary>Decisions taken in the contract's order because the fast order could not prove them (for tests).</summary>
     internal long ExactDecisions => _samples.ExactDecisions;
     private readonly TrainingOptions _options;
-    private readonly TrainingAlgorithm _algorithm;
+    private readonly UnitRule _rule;
     private readonly double _learningRate;
     private readonly double _negative;
     private readonly double _positive;
@@ -69,7 +70,7 @@ internal sealed class TrainingEngine
     internal TrainingEngine(TrainingSet data, TrainingOptions options, int? seed)
     {
         _options = options;
-        _algorithm = options.Algorithm;
+        _rule = (UnitRule)options.Rule!;
         _learningRate = options.LearningRate;
         Activation = ActivationFunction.Create(options.Activation, options.Threshold);
         (_negative, _positive) = Activation.Labels;
@@ -129,13 +130,14 @@ internal sealed class TrainingEngine
     {
         int errors;
         double squares;
-        if (_algorithm == TrainingAlgorithm.Adaline)
+        if (_rule.StepsPerSample)
         {
-            (errors, squares, _biasGradientSum) = _samples.Gradient(_bias, _weights.AsSpan(0, _n), _gradientSums);
+            (errors, squares) = _samples.Evaluate(_bias, _weights.AsSpan(0, _n));
         }
         else
         {
-            (errors, squares) = _samples.Evaluate(_bias, _weights.AsSpan(0, _n));
+            // The judgement's pass also sums the gradient the first epoch descends.
+            (errors, squares, _biasGradientSum) = _samples.Gradient(_bias, _weights.AsSpan(0, _n), _gradientSums);
         }
 
         _pocketBias = _bias;
@@ -151,30 +153,15 @@ internal sealed class TrainingEngine
     internal EpochRecord? RunEpoch(CancellationToken cancellationToken)
     {
         var epoch = _last!.Epoch + 1;
-        var record = _algorithm == TrainingAlgorithm.Adaline
-            ? AdalineEpoch(epoch)
-            : PerceptronEpoch(epoch, cancellationToken);
+        var record = _rule.StepsPerSample
+            ? PerceptronEpoch(epoch, cancellationToken)
+            : GradientEpoch(epoch);
         if (record is null)
         {
             return null;
         }
 
-        if (_algorithm == TrainingAlgorithm.Adaline)
-        {
-            if (_options.Tolerance is { } tolerance && _last.Loss - record.Loss is var fall && fall >= 0 && fall < tolerance)
-            {
-                StopReason = Training.StopReason.LossTolerance;
-            }
-        }
-        else if (record.Updates == 0)
-        {
-            StopReason = Training.StopReason.Converged;
-        }
-        else if (_cycle is not null)
-        {
-            StopReason = Training.StopReason.Cycle;
-        }
-
+        StopReason = _rule.StopAfter(_last, record, _options, cycle: _cycle is not null);
         if (StopReason is null && epoch >= _options.MaxEpochs)
         {
             StopReason = Training.StopReason.MaxEpochsReached;
@@ -203,7 +190,7 @@ internal sealed class TrainingEngine
         var last = _last!;
         var converged = reason is Training.StopReason.Converged or Training.StopReason.LossTolerance;
         var cycle = reason == Training.StopReason.Cycle ? _cycle : null;
-        if (_algorithm != TrainingAlgorithm.Pocket)
+        if (!_rule.KeepsPocket)
         {
             return new TrainingResult(new Perceptron(last.Bias, last.Weights), Activation, converged, reason, last.Epoch, last.Errors, last.Accuracy, last.Loss, Seed) { Cycle = cycle };
         }
@@ -261,9 +248,10 @@ internal sealed class TrainingEngine
 
         var stops = trained.Updates == 0 || _cycle is not null || epoch >= _options.MaxEpochs;
         EpochRecord record;
-        if (trained.Updates == 0 && _permutation is null && _algorithm != TrainingAlgorithm.Averaged)
+        if (trained.Updates == 0 && _permutation is null && !_rule.ReportsAverage)
         {
-            // Unchanged weights in an unchanged order: the last record's judgement holds bit for bit.
+            // Unchanged weights in an unchanged order: the last record's judgement holds bit for bit. (An average moves
+            // on with every step, updates or not.)
             record = _last! with { Epoch = epoch, Updates = 0 };
         }
         else if (!stops && _permutation is null)
@@ -283,7 +271,7 @@ internal sealed class TrainingEngine
             record = Record(epoch, trained.Bias, trained.Weights, trained.Updates, errors, squares);
         }
 
-        if (_algorithm == TrainingAlgorithm.Pocket)
+        if (_rule.KeepsPocket)
         {
             _pocketAtLastRecord = trained.Pocket;
         }
@@ -298,8 +286,9 @@ internal sealed class TrainingEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs a few times per job: no time to tier up
     private TrainedEpoch? TrainPass(TrainedEpoch? judged, ref SampleBlocks.Judgement judgement, CancellationToken cancellationToken)
     {
-        var averaged = _algorithm == TrainingAlgorithm.Averaged;
-        var pocket = _algorithm == TrainingAlgorithm.Pocket;
+        // The rule's answers, read once per pass: the loops below test plain locals.
+        var averaged = _rule.ReportsAverage;
+        var pocket = _rule.KeepsPocket;
         var weights = _weights.AsSpan(0, _n);
         var judgedBias = judged?.Bias ?? 0.0;
         var judgedWeights = judged?.Weights ?? [];
@@ -418,7 +407,8 @@ internal sealed class TrainingEngine
         return new TrainedEpoch(updates, _biasSum / steps, average, pocketState);
     }
 
-    private EpochRecord AdalineEpoch(int epoch)
+    /// <summary>A rule without per-sample steps (ADALINE): one update per epoch, down the whole set's gradient.</summary>
+    private EpochRecord GradientEpoch(int epoch)
     {
         var weights = _weights.AsSpan(0, _n);
         if (_permutation is not null)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Training;
 
@@ -26,17 +27,11 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The options a request for <paramref name="algorithm"/> gets for every field it leaves out: the one place the
-    /// per-algorithm defaults live (a network learns with a larger rate, for more epochs, from random weights).
+    /// per-algorithm defaults are chosen (each algorithm's rule; a network learns with a larger rate, for more epochs,
+    /// from random weights).
     /// </summary>
-    public static TrainingOptions Defaults(TrainingAlgorithm algorithm) => algorithm == TrainingAlgorithm.Backpropagation
-        ? new TrainingOptions
-        {
-            Algorithm = algorithm,
-            LearningRate = DefaultNetworkLearningRate,
-            MaxEpochs = DefaultNetworkMaxEpochs,
-            Initialization = WeightInitialization.Random,
-        }
-        : new TrainingOptions { Algorithm = algorithm };
+    public static TrainingOptions Defaults(TrainingAlgorithm algorithm) =>
+        TrainingRule.Of(algorithm)?.Defaults ?? new TrainingOptions { Algorithm = algorithm };
 
     /// <summary>The algorithm (default <see cref="TrainingAlgorithm.Perceptron"/>).</summary>
     public TrainingAlgorithm Algorithm { get; init; } = TrainingAlgorithm.Perceptron;
@@ -96,10 +91,11 @@ public sealed record TrainingOptions
     /// The two labels a binary run trains on — the activation's (<see cref="ActivationFunction.Labels"/>: 0/1 for step,
     /// −1/1 for sign), or 0/1 for a network's sigmoid output — or <see langword="null"/> when the activation cannot train.
     /// </summary>
-    public (double Negative, double Positive)? LabelSet => Algorithm == TrainingAlgorithm.Backpropagation
-        ? ActivationFunction.Create(Activation.Sigmoid).Labels
-        : Activation is Activation.Step or Activation.Sign ? ActivationFunction.Create(Activation).Labels : null;
+    public (double Negative, double Positive)? LabelSet => Rule is { } rule ? rule.LabelSet(Activation) : TrainingRule.UnitLabels(Activation);
 
-    /// <summary>Whether this run can stop on a cycle: perceptron or pocket, in the same order every epoch, asked to.</summary>
-    internal bool DetectsCycles => StopOnCycle && !Shuffle && Algorithm is TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket;
+    /// <summary>The rule of <see cref="Algorithm"/>; <see langword="null"/> for a value outside the enum (validation says so).</summary>
+    internal TrainingRule? Rule => TrainingRule.Of(Algorithm);
+
+    /// <summary>Whether this run can stop on a cycle: a rule that can cycle, in the same order every epoch, asked to.</summary>
+    internal bool DetectsCycles => StopOnCycle && !Shuffle && Rule is { CanCycle: true };
 }

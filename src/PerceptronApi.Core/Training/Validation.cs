@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using PerceptronApi.Core.Model;
+using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Training;
 
@@ -30,7 +31,7 @@ internal static class Validation
             issues.Add(new("algorithm", $"must be {EnumNames.List<TrainingAlgorithm>()} (got {(int)options.Algorithm})"));
         }
 
-        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        if (options.Rule is { TrainsNetwork: true })
         {
             // A network's own rules cover its activation and threshold too.
             NetworkValidation.CheckOptions(options, issues);
@@ -70,9 +71,9 @@ internal static class Validation
 
         if (options.Tolerance is { } tolerance)
         {
-            if (options.Algorithm is not (TrainingAlgorithm.Adaline or TrainingAlgorithm.Backpropagation))
+            if (options.Rule is not { TakesTolerance: true })
             {
-                issues.Add(new("tolerance", $"applies only to the adaline and backpropagation algorithms; leave it out for {Name(options.Algorithm)} (got {Format(tolerance)})"));
+                issues.Add(new("tolerance", $"applies only to the {TrainingRule.Names(rule => rule.TakesTolerance)} algorithms; leave it out for {Name(options.Algorithm)} (got {Format(tolerance)})"));
             }
             else if (!double.IsFinite(tolerance) || tolerance < 0)
             {
@@ -85,9 +86,9 @@ internal static class Validation
             issues.Add(new("seed", $"must be an integer of at least 0 (got {options.Seed})"));
         }
 
-        if (options.Trace && options.Algorithm is not (TrainingAlgorithm.Perceptron or TrainingAlgorithm.Pocket or TrainingAlgorithm.Averaged))
+        if (options.Trace && options.Rule is not { StepsPerSample: true })
         {
-            issues.Add(new("trace", $"applies only to the perceptron, pocket and averaged algorithms, whose steps are per sample; leave it out for {Name(options.Algorithm)}"));
+            issues.Add(new("trace", $"applies only to the {TrainingRule.Names(rule => rule.StepsPerSample)} algorithms, whose steps are per sample; leave it out for {Name(options.Algorithm)}"));
         }
     }
 
@@ -127,7 +128,7 @@ internal static class Validation
             issues.Add(new("initialWeights.weights", $"must have {columns} values, one per input column (got {initial.InputWidth})"));
         }
 
-        if (options.Algorithm == TrainingAlgorithm.Backpropagation)
+        if (options.Rule is { TrainsNetwork: true })
         {
             NetworkValidation.CheckInitialWidth(columns, options, issues);
         }
@@ -189,7 +190,7 @@ internal static class Validation
         {
             if (labels[i] != negative && labels[i] != positive)
             {
-                var owner = options.Algorithm == TrainingAlgorithm.Backpropagation ? "backpropagation's sigmoid output" : $"the {Name(options.Activation)} activation";
+                var owner = options.Rule is { TrainsNetwork: true } ? "backpropagation's sigmoid output" : $"the {Name(options.Activation)} activation";
                 issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
                 listed++;
             }

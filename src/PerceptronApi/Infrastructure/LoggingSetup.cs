@@ -66,7 +66,7 @@ internal static class LoggingSetup
 /// <summary>The level of a request's log line: probes and scrapes are routine, server errors stand out.</summary>
 internal static class RequestLogLevel
 {
-    public static LogEventLevel For(HttpContext context, double elapsedMilliseconds, Exception? exception) =>
+    public static LogEventLevel For(HttpContext context, double _, Exception? exception) =>
         exception is not null || context.Response.StatusCode == StatusCodes.Status500InternalServerError ? LogEventLevel.Error
         : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Warning // 503: a full queue, shutting down
         : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Debug

@@ -139,7 +139,7 @@ public static class RequestFuzz
                 }
 
                 break;
-            case 4 when node.Parent is JsonObject owner:
+            case 4 when node.Parent is JsonObject:
                 // The same property twice, which the parser refuses.
                 var text = root.ToJsonString();
                 var name = node.GetPropertyName();

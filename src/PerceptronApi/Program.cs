@@ -5,7 +5,6 @@ using PerceptronApi.Page;
 using PerceptronApi.Predictions;
 using PerceptronApi.Training;
 using Microsoft.Extensions.Options;
-using Serilog;
 
 // `--help` prints how to run the service; `--health-check` (the container's HEALTHCHECK) asks the running service whether it is ready, and exits.
 if ((HelpCommand.TryRun(args) ?? await HealthCheckCommand.TryRunAsync(args)) is { } exitCode)
@@ -51,7 +50,7 @@ try
     app.UseTrustedProxies();
 
     // Outermost, so each request is logged once with the status the client finally saw.
-    app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+    app.UseRequestLogging();
     app.UseSecurityHeaders();
 
     // Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are

@@ -16,22 +16,10 @@ WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
-OUT=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$OUT"' EXIT
-
 for tool in wrk taskset curl; do command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install wrk util-linux curl)"; exit 2; }; done
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source tests/load/predict-common.sh
+publish_apps
 
-dotnet publish src/PerceptronApi -c Release -o "$OUT/service" --nologo -v quiet >/dev/null
-dotnet publish tests/load/bare -c Release -o "$OUT/bare" --nologo -v quiet >/dev/null
-names="service bare"
-if [ -n "${BASELINE:-}" ]; then
-  dotnet publish "$BASELINE" -c Release -o "$OUT/baseline" --nologo -v quiet >/dev/null
-  names="service bare baseline"
-fi
-
-BODY='{"bias": -0.5, "weights": [0.6, 0.6]}'
 cat > "$OUT/predict.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -16,14 +16,12 @@ internal sealed class HeadRequests : IStartupFilter
         next(app);
     };
 
-    private static async Task AnswerLikeGetAsync(HttpContext context, RequestDelegate next)
-    {
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await next(context);
-            return;
-        }
+    // Not async itself: every other request passes straight through, without a state machine of its own.
+    private static Task AnswerLikeGetAsync(HttpContext context, RequestDelegate next) =>
+        HttpMethods.IsHead(context.Request.Method) ? AnswerHeadAsync(context, next) : next(context);
 
+    private static async Task AnswerHeadAsync(HttpContext context, RequestDelegate next)
+    {
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var aborted = context.RequestAborted;
         using var headersSent = CancellationTokenSource.CreateLinkedTokenSource(aborted);

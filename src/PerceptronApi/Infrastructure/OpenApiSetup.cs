@@ -71,18 +71,25 @@ internal static class OpenApiSetup
         return services;
     }
 
+    private static readonly PathString SwaggerPath = new("/swagger");
+
     public static WebApplication UseContractOpenApi(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<IOptions<OpenApiOptions>>().Value;
         if (settings.Enabled)
         {
-            app.UseSwagger();
-            app.UseSwaggerUI(options =>
+            // Both middlewares serve only /swagger...: every other request skips them with one path test instead of
+            // passing through two async middlewares that match templates.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments(SwaggerPath), swagger =>
             {
-                options.DocumentTitle = "PerceptronApi";
-                options.SwaggerEndpoint("/swagger/v1/swagger.json", "PerceptronApi v1");
-                options.DisplayRequestDuration();
-                options.EnableTryItOutByDefault();
+                swagger.UseSwagger();
+                swagger.UseSwaggerUI(options =>
+                {
+                    options.DocumentTitle = "PerceptronApi";
+                    options.SwaggerEndpoint("/swagger/v1/swagger.json", "PerceptronApi v1");
+                    options.DisplayRequestDuration();
+                    options.EnableTryItOutByDefault();
+                });
             });
         }
         return app;

@@ -11,31 +11,47 @@ namespace PerceptronApi.Infrastructure;
 /// </summary>
 internal static class RequestCharset
 {
-    public static IApplicationBuilder UseRequestCharset(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not async, and the header is parsed only when it can hold a charset at all: the common request
+    // ("application/json") passes on without a parsed header object or a state machine of its own.
+    public static IApplicationBuilder UseRequestCharset(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
         var contentType = context.Request.ContentType;
-        if (contentType is not null
-            && MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-            && mediaType.Parameters.Any(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)))
+        if (contentType is null
+            || !contentType.Contains("charset", StringComparison.OrdinalIgnoreCase)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !HasCharset(mediaType))
         {
-            var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Trim();
-            if (!IsUtf8(charset))
-            {
-                await ProblemResponse.WriteAsync(context, new()
-                {
-                    Status = StatusCodes.Status415UnsupportedMediaType,
-                    Title = "Unsupported charset",
-                    Detail = $"The body must be UTF-8: send charset=utf-8 or no charset (got charset={Echo.Bounded(mediaType.Charset.Value ?? "")}).",
-                });
-                return;
-            }
-
-            mediaType.Charset = "utf-8";
-            context.Request.ContentType = mediaType.ToString();
+            return next(context);
         }
 
-        await next(context);
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Trim();
+        if (!IsUtf8(charset))
+        {
+            return ProblemResponse.WriteAsync(context, new()
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Title = "Unsupported charset",
+                Detail = $"The body must be UTF-8: send charset=utf-8 or no charset (got charset={Echo.Bounded(mediaType.Charset.Value ?? "")}).",
+            });
+        }
+
+        mediaType.Charset = "utf-8";
+        context.Request.ContentType = mediaType.ToString();
+        return next(context);
     });
+
+    private static bool HasCharset(MediaTypeHeaderValue mediaType)
+    {
+        foreach (var parameter in mediaType.Parameters)
+        {
+            if (parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsUtf8(StringSegment charset) =>
         charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);

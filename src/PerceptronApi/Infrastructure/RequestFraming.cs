@@ -11,21 +11,21 @@ internal static class RequestFraming
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
-    public static IApplicationBuilder UseRequestFraming(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not async: a request passes on (or is answered) without a state machine of its own.
+    public static IApplicationBuilder UseRequestFraming(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
         var headers = context.Request.Headers;
         if (headers.TransferEncoding.Count > 0 && (headers.ContentLength is not null || headers.ContainsKey(KestrelMovedContentLength)))
         {
             context.Response.Headers.Connection = "close";
-            await ProblemResponse.WriteAsync(context, new()
+            return ProblemResponse.WriteAsync(context, new()
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "Ambiguous body length",
                 Detail = "The request has both Content-Length and Transfer-Encoding; send only one of them.",
             });
-            return;
         }
 
-        await next(context);
+        return next(context);
     });
 }

@@ -73,30 +73,32 @@ internal static class PredictionValidation
     private static IEnumerable<ValidationResult> ValidateModel(PredictRequest request)
     {
         var givesUnit = request.Bias is not null || request.Weights is not null;
-        var given = new List<string>(3);
-        if (request.Gate is not null)
-        {
-            given.Add("gate");
-        }
-
-        if (givesUnit)
-        {
-            given.Add(request.Weights is not null ? "weights" : "bias");
-        }
-
-        if (request.Layers is not null)
-        {
-            given.Add("layers");
-        }
-
-        if (given.Count == 0)
+        var models = (request.Gate is not null ? 1 : 0) + (givesUnit ? 1 : 0) + (request.Layers is not null ? 1 : 0);
+        if (models == 0)
         {
             yield return new ValidationResult(OneModel, ["gate", "weights", "layers"]);
             yield break;
         }
 
-        if (given.Count > 1)
+        if (models > 1)
         {
+            // The names are listed only for the error: a valid request allocates no list.
+            var given = new List<string>(3);
+            if (request.Gate is not null)
+            {
+                given.Add("gate");
+            }
+
+            if (givesUnit)
+            {
+                given.Add(request.Weights is not null ? "weights" : "bias");
+            }
+
+            if (request.Layers is not null)
+            {
+                given.Add("layers");
+            }
+
             yield return new ValidationResult($"{OneModel} Got {string.Join(" and ", given.Select(name => $"\"{name}\""))}.", given);
             yield break;
         }

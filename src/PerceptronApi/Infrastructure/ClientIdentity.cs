@@ -26,7 +26,8 @@ public static class ClientIdentity
         return context.Connection.RemoteIpAddress is { } address ? $"address:{Network(address)}" : "address:unknown";
     }
 
-    private static string Network(IPAddress address)
+    /// <summary>The address as a client key: IPv4 as it is, IPv6 by its /64 network (an IPv4 address mapped to IPv6 as IPv4).</summary>
+    internal static string Network(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {

@@ -28,6 +28,15 @@ internal sealed class ServerOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int MaxConcurrentUpgradedConnections { get; set; } = 100;
 
+    /// <summary>
+    /// The most connections one client address may hold open (default 100; 0 = no limit), an IPv6 client counted by
+    /// its /64 network; more are closed at once. It counts the direct peer: behind a proxy every connection comes from
+    /// the proxy, so there set it to 0 or to at least what the proxy opens. At or above MaxConcurrentConnections it
+    /// changes nothing.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxConnectionsPerClient { get; set; } = 100;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxConcurrentUpgradedConnections > MaxConcurrentConnections)

@@ -6,7 +6,8 @@ namespace PerceptronApi.Training;
 /// <summary>
 /// Reads how many jobs are queued and running from the store (so, with a shared store, across every replica) every
 /// <see cref="PerceptronMetrics.JobCountInterval"/>, for the <c>perceptron_jobs_queued</c> and
-/// <c>perceptron_jobs_running</c> gauges.
+/// <c>perceptron_jobs_running</c> gauges, and has the store measure the bytes jobs hold for
+/// <c>perceptron_jobs_retained_bytes</c>.
 /// </summary>
 internal sealed partial class JobCountRefresher(IJobStore store, IJobQueue queue, PerceptronMetrics metrics, TimeProvider time, ILogger<JobCountRefresher> logger) : BackgroundService
 {
@@ -22,6 +23,7 @@ internal sealed partial class JobCountRefresher(IJobStore store, IJobQueue queue
                     var queued = await queue.CountAsync(stoppingToken);
                     var running = (await store.ListAsync(JobStatus.Running, JobOwner.Anyone, null, int.MaxValue, stoppingToken)).Count;
                     metrics.JobCounts(queued, running);
+                    await store.MeasureRetainedBytesAsync(stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

@@ -149,7 +149,7 @@ public class JobQuotaTests
         Assert.True(problem.ToJsonString().Length < 700, problem.ToJsonString());
     }
 
-    private static string MakeJob(int features, int maxEpochs)
+    internal static string MakeJob(int features, int maxEpochs)
     {
         var rows = string.Join(",", Enumerable.Range(0, 4).Select(r => "[" + string.Join(",", Enumerable.Range(0, features).Select(f => ((r + f) % 3) - 1)) + "]"));
         return $$"""{ "inputs": [{{rows}}], "labels": [0, 1, 1, 0], "algorithm": "adaline", "learningRate": 0.0001, "maxEpochs": {{maxEpochs}} }""";

@@ -22,7 +22,7 @@ public abstract class JobStoreContract : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    private protected abstract (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options);
+    private protected abstract (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options, JobMemory? memory = null);
 
     private protected void Own(IAsyncDisposable disposable) => _owned.Add(disposable);
 
@@ -254,6 +254,125 @@ public abstract class JobStoreContract : IAsyncDisposable
         Assert.True(await queue.RenewAsync(taken, TimeSpan.FromSeconds(30), default));
     }
 
+    [SkippableFact]
+    public async Task AJob_HoldsItsReservationWhileActive_WhatItWroteOnceFinished_AndNothingOnceDeleted()
+    {
+        var (store, _) = Create(new TrainingJobOptions(), JobMemory.Unbounded());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+
+        var reserved = await store.MeasureRetainedBytesAsync(default);
+        var records = Enumerable.Range(0, 3).Select(Record).ToList();
+        foreach (var record in records)
+        {
+            await store.AppendRecordAsync(job.Id, record, default);
+        }
+
+        Assert.True(reserved >= JobMemory.Reservation(plan), $"{reserved} < {JobMemory.Reservation(plan)}");
+        Assert.Equal(reserved, await store.MeasureRetainedBytesAsync(default));
+        await store.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        Assert.Equal(records.Sum(JobMemory.RecordBytes), await store.MeasureRetainedBytesAsync(default));
+        await store.DeleteAsync(job.Id, default);
+        Assert.Equal(0, await store.MeasureRetainedBytesAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task AFinishedTracedJob_HoldsItsRecordsAndItsSteps_EachEpochCountedOnce()
+    {
+        var (store, _) = Create(new TrainingJobOptions(), JobMemory.Unbounded());
+        var (job, plan) = NewJob(1, """{ "gate": "NOR", "trace": true }""");
+        await store.CreateAsync(job, plan, default);
+        var record = Record(0);
+        var steps = new JobRecord(1, """{"epoch":1,"steps":[]}"""u8.ToArray());
+
+        await store.AppendRecordAsync(job.Id, record, default);
+        await store.AppendTraceAsync(job.Id, steps, default);
+        await store.AppendTraceAsync(job.Id, steps, default); // a re-run writes it again: kept and counted once
+        await store.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+
+        Assert.Equal(JobMemory.RecordBytes(record) + JobMemory.RecordBytes(steps), await store.MeasureRetainedBytesAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task OverTheBudget_TheOldestFinishedJobsGoFirst_ThenJobsAreRefused_AndAJobLargerThanTheBudgetIsTooLarge()
+    {
+        var reservation = await ReservationAsync();
+        var memory = JobMemory.WithBudget(2 * reservation);
+        var (store, _) = Create(new TrainingJobOptions(), memory);
+        var jobs = Enumerable.Range(1, 5).Select(sequence => NewJob(sequence)).ToList();
+
+        // Each finished job keeps about 0.6 of a reservation in records: two finished and one active do not fit.
+        var kept = 0L;
+        foreach (var (job, plan) in jobs.Take(2))
+        {
+            Assert.Equal(CreateRefusal.None, await store.CreateAsync(job, plan, default));
+            kept = await FinishWithRecordsAsync(store, job.Id, 6 * reservation / 10);
+        }
+
+        Assert.Equal(CreateRefusal.None, await store.CreateAsync(jobs[2].Job, jobs[2].Plan, default));
+        Assert.Null(await store.ReadAsync(jobs[0].Job.Id, 0, 0, default));
+        Assert.NotNull(await store.ReadAsync(jobs[1].Job.Id, 0, 0, default));
+        Assert.Equal(kept + reservation, await store.MeasureRetainedBytesAsync(default));
+        Assert.Equal(CreateRefusal.None, await store.CreateAsync(jobs[3].Job, jobs[3].Plan, default));
+        Assert.Null(await store.ReadAsync(jobs[1].Job.Id, 0, 0, default));
+        Assert.Equal(CreateRefusal.OverBudget, await store.CreateAsync(jobs[4].Job, jobs[4].Plan, default));
+        Assert.Null(await store.ReadAsync(jobs[4].Job.Id, 0, 0, default));
+        Assert.Equal(2 * reservation, await store.MeasureRetainedBytesAsync(default));
+        Assert.Equal(2 * reservation, memory.Used);
+
+        var (tight, _) = Create(new TrainingJobOptions(), JobMemory.WithBudget(reservation - 1));
+        Assert.Equal(CreateRefusal.TooLarge, await tight.CreateAsync(jobs[4].Job, jobs[4].Plan, default));
+        Assert.Equal(0, await tight.MeasureRetainedBytesAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task AnExpiredJob_GivesItsBytesBack_ToTheSweepAndToAJobThatNeedsTheRoom()
+    {
+        var reservation = await ReservationAsync();
+        var options = new TrainingJobOptions { MaxJobAge = TimeSpan.FromMilliseconds(300) };
+        var (store, _) = Create(options, JobMemory.WithBudget(reservation + (reservation / 4)));
+        var (first, plan) = NewJob(1);
+        var (second, _) = NewJob(2);
+        var (third, _) = NewJob(3);
+        await store.CreateAsync(first, plan, default);
+        await FinishWithRecordsAsync(store, first.Id, reservation / 2);
+        await Task.Delay(700);
+
+        Assert.Equal(1, await store.EvictExpiredAsync(default));
+        Assert.Equal(0, await store.MeasureRetainedBytesAsync(default));
+        await store.CreateAsync(second, plan, default);
+        await FinishWithRecordsAsync(store, second.Id, reservation / 2);
+        await Task.Delay(700);
+        Assert.Equal(CreateRefusal.None, await store.CreateAsync(third, plan, default));
+        Assert.Null(await store.ReadAsync(second.Id, 0, 0, default));
+        Assert.Equal(reservation, await store.MeasureRetainedBytesAsync(default));
+    }
+
+    // What a job like those of NewJob reserves in this kind of store (a shared store counts its data as stored).
+    private async Task<long> ReservationAsync()
+    {
+        var (store, _) = Create(new TrainingJobOptions(), JobMemory.Unbounded());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+        return await store.MeasureRetainedBytesAsync(default);
+    }
+
+    // Writes records of at least `bytes` in all, then finishes the job; returns what the records count for.
+    private static async Task<long> FinishWithRecordsAsync(IJobStore store, string id, long bytes)
+    {
+        var padding = new string('x', 1000);
+        var records = new List<JobRecord>();
+        while (records.Sum(JobMemory.RecordBytes) < bytes)
+        {
+            var record = new JobRecord(records.Count, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":{{records.Count}},"pad":"{{padding}}"}"""));
+            Assert.True(await store.AppendRecordAsync(id, record, default));
+            records.Add(record);
+        }
+
+        await store.UpdateAsync(id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        return records.Sum(JobMemory.RecordBytes);
+    }
+
     private static JobRecord Record(int epoch) => new(epoch, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":{{epoch}}}"""));
 
     private static (JobSnapshot Job, TrainingPlan Plan) NewJob(long sequence, string json = """{ "gate": "NOR" }""")
@@ -267,20 +386,20 @@ public abstract class JobStoreContract : IAsyncDisposable
 /// <summary>The contract against the in-memory store and queue.</summary>
 public sealed class InMemoryJobStoreContract : JobStoreContract
 {
-    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options) =>
-        (new InMemoryJobStore(Options.Create(options), TimeProvider.System), new InMemoryJobQueue(TimeProvider.System));
+    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options, JobMemory? memory = null) =>
+        (new InMemoryJobStore(Options.Create(options), TimeProvider.System, memory), new InMemoryJobQueue(TimeProvider.System));
 }
 
 /// <summary>The contract against Redis (a real redis-server; each test under its own key prefix).</summary>
 public sealed class RedisJobStoreContract(RedisServer server) : JobStoreContract, IClassFixture<RedisServer>
 {
-    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options)
+    private protected override (IJobStore Store, IJobQueue Queue) Create(TrainingJobOptions options, JobMemory? memory = null)
     {
         server.SkipIfMissing();
         var connection = new RedisConnection(server.ConnectionString, Options.Create(new RedisOptions { KeyPrefix = $"test{Guid.NewGuid():N}:", PollInterval = TimeSpan.FromMilliseconds(100) }));
         Own(connection);
         _connection = connection;
-        return (new RedisJobStore(connection, Options.Create(options)), new RedisJobQueue(connection, Options.Create(options)));
+        return (new RedisJobStore(connection, Options.Create(options), memory), new RedisJobQueue(connection, Options.Create(options)));
     }
 
     private RedisConnection? _connection;

@@ -94,4 +94,10 @@ internal interface IJobStore
 
     /// <summary>Drops finished jobs older than the age limit.</summary>
     Task<int> EvictExpiredAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The bytes all kept jobs hold against Training:MaxRetainedBytes (<see cref="JobMemory"/>); for a shared store,
+    /// every replica's jobs, which the retained-bytes gauge then reports.
+    /// </summary>
+    Task<long> MeasureRetainedBytesAsync(CancellationToken cancellationToken);
 }

@@ -146,6 +146,8 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
         return Task.FromResult(expired.Count);
     }
 
+    public Task<long> MeasureRetainedBytesAsync(CancellationToken cancellationToken) => Task.FromResult(memory.Used);
+
     private Entry? Find(string id)
     {
         lock (_gate)

@@ -7,7 +7,9 @@ namespace PerceptronApi.Training.Jobs;
 /// The bytes all kept jobs hold, against <see cref="JobQuotaOptions.MaxRetainedBytes"/>. A job reserves, when it is
 /// accepted, the most it can hold: its data and its largest history. Once it finishes, its data is released and it
 /// holds only the records (and a traced job's steps) it wrote. The total is the gauge <c>perceptron.jobs.retained_bytes</c> on the service's
-/// meter (<c>perceptron_jobs_retained_bytes</c> at <c>/metrics</c>).
+/// meter (<c>perceptron_jobs_retained_bytes</c> at <c>/metrics</c>). The in-memory store adds and gives back bytes as
+/// it goes; a shared store keeps the figure itself (every replica's jobs) and reports what it measured with
+/// <see cref="Observe"/>.
 /// </summary>
 internal sealed class JobMemory
 {
@@ -49,9 +51,19 @@ internal sealed class JobMemory
     /// <summary>Accounting without a limit or instruments, for a store made outside the service (tests, tools).</summary>
     public static JobMemory Unbounded() => new(long.MaxValue);
 
+    /// <summary>Accounting against <paramref name="budget"/> bytes without instruments, for a store made outside the service.</summary>
+    public static JobMemory WithBudget(long budget) => new(budget);
+
     /// <summary>The most an accepted job can hold: its data and its largest history.</summary>
-    public static long Reservation(TrainingPlan plan) =>
-        DataBytes(plan) + HistoryBytes(plan.Parameters.MaxEpochs + 1L, plan.Parameters.Features) + TraceBytes(plan);
+    public static long Reservation(TrainingPlan plan) => Reservation(plan, storedDataBytes: 0);
+
+    /// <summary>
+    /// The most an accepted job can hold where its data is kept as <paramref name="storedDataBytes"/> bytes (a shared
+    /// store keeps it serialized, which can be larger than in memory): the larger of the two, and its largest history.
+    /// </summary>
+    public static long Reservation(TrainingPlan plan, long storedDataBytes) =>
+        Math.Max(DataBytes(plan), storedDataBytes) + HistoryBytes(plan.Parameters.MaxEpochs + 1L, plan.Parameters.Features)
+        + TraceBytes(plan);
 
     /// <summary>The bytes of one stored record.</summary>
     public static long RecordBytes(JobRecord record) => record.Json.Length + RecordOverheadBytes;
@@ -61,6 +73,9 @@ internal sealed class JobMemory
 
     /// <summary>Adds (or, negative, gives back) bytes held.</summary>
     public void Add(long bytes) => Interlocked.Add(ref _used, bytes);
+
+    /// <summary>The bytes held now as a shared store measured them, across every replica (what the gauge reports).</summary>
+    public void Observe(long bytes) => Interlocked.Exchange(ref _used, bytes);
 
     private static long DataBytes(TrainingPlan plan) =>
         (8L * plan.Data.Samples * plan.Data.Features) + (8L * plan.Data.Samples) + 256;

@@ -88,6 +88,18 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Every kept job by sequence (a sorted set).</summary>
     public RedisKey Jobs => $"{prefix}jobs";
 
+    /// <summary>The finished jobs by sequence (a sorted set): the oldest is evicted first to make room.</summary>
+    public RedisKey Finished => $"{prefix}finished";
+
+    /// <summary>What each kept job reserved when it was accepted, in bytes (a hash by job id), against Training:MaxRetainedBytes.</summary>
+    public RedisKey Reserved => $"{prefix}reserved";
+
+    /// <summary>
+    /// What each kept job's stored data takes, in bytes (a hash by job id): every append (a record, or any other data a
+    /// job keeps) adds its size here in the same script that stores it.
+    /// </summary>
+    public RedisKey Written => $"{prefix}written";
+
     /// <summary>The queue: a stream read by the workers' consumer group; a pending entry is a lease.</summary>
     public RedisKey Queue => $"{prefix}queue";
 

@@ -8,16 +8,19 @@ namespace PerceptronApi.Training.Redis;
 /// Jobs in Redis, shared by every replica: a snapshot string per job (changed by compare-and-set on its whole value),
 /// the plan until the job ends, a stream of records whose entry ids are the epochs (so an append is idempotent and a
 /// resume point a direct lookup), a traced job's steps in a hash by epoch, and a sorted set of jobs by sequence for the list. A finished job's keys expire after
-/// <see cref="TrainingJobOptions.MaxJobAge"/>; <see cref="TrainingJobOptions.MaxRetainedJobs"/> counts the sorted set.
+/// <see cref="TrainingJobOptions.MaxJobAge"/>; <see cref="TrainingJobOptions.MaxRetainedJobs"/> counts the sorted set, and
+/// <see cref="RedisJobMemory"/> holds every job within <see cref="JobQuotaOptions.MaxRetainedBytes"/>.
 /// </summary>
-internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options) : IJobStore
+internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options, JobMemory? budget = null) : IJobStore
 {
-    // Appends the record only when it is the next one (none twice, no gap), only while the job exists; a finished
-    // job's records expire with it. KEYS: job, records. ARGV: entry id, bytes, channel, job id, epoch.
+    // Appends the record only when it is the next one (none twice, no gap), only while the job exists, and counts its
+    // bytes; a finished job's records expire with it. KEYS: job, records, written. ARGV: entry id, bytes, channel,
+    // job id, epoch, bytes counted.
     private const string AppendScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
         if redis.call('XLEN', KEYS[2]) ~= tonumber(ARGV[5]) then return 0 end
         redis.call('XADD', KEYS[2], ARGV[1], 'r', ARGV[2])
+        redis.call('HINCRBY', KEYS[3], ARGV[4], ARGV[6])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         redis.call('PUBLISH', ARGV[3], ARGV[4])
@@ -25,8 +28,9 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         """;
 
     // Writes the job only when it is still the value it was read as (compare-and-set in one round trip; a transaction
-    // with a condition would take two). A finished job's snapshot, records and trace expire, its plan goes. KEYS: job,
-    // plan, records, trace. ARGV: value read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none).
+    // with a condition would take two). A finished job's snapshot, records and trace expire, its plan goes, and from then
+    // on it holds only what it wrote (the budget's finished set). KEYS: job, plan, records, trace, finished. ARGV: value
+    // read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none), sequence.
     private const string UpdateScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         if ARGV[3] == '1' then
@@ -34,6 +38,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             redis.call('DEL', KEYS[2])
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
             redis.call('PEXPIRE', KEYS[4], ARGV[4])
+            redis.call('ZADD', KEYS[5], ARGV[8], ARGV[6])
         else
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
         end
@@ -42,11 +47,11 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return 1
         """;
 
-    // Stores an epoch's trace once (a re-run finds it there), only while the job exists; it expires with the job.
-    // KEYS: job, trace. ARGV: epoch, bytes.
+    // Stores an epoch's trace once (a re-run finds it there), only while the job exists, and counts its bytes; it
+    // expires with the job. KEYS: job, trace, written. ARGV: epoch, bytes, job id, bytes counted.
     private const string AppendTraceScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-        redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+        if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[3], ARGV[3], ARGV[4]) end
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
         return 1
@@ -54,23 +59,49 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
 
     private const int UpdateAttempts = 100;
 
+    private readonly RedisJobMemory _memory = new(redis, budget ?? JobMemory.Unbounded());
+
     private RedisKeys Keys => redis.Keys;
 
+    /// <summary>
+    /// Admits the job if the count and the bytes allow it; else makes room as the in-memory store does (first the
+    /// finished jobs whose keys expired, then the oldest finished job, one at a time) and tries again.
+    /// </summary>
     public async Task<CreateRefusal> CreateAsync(JobSnapshot job, TrainingPlan plan, CancellationToken cancellationToken)
     {
-        var db = redis.Database;
-        var limits = options.Value;
-        if (await db.SortedSetLengthAsync(Keys.Jobs) >= limits.MaxRetainedJobs && !await EvictOldestFinishedAsync(db, limits.MaxRetainedJobs))
+        var stored = RedisCodec.Write(plan);
+        var reservation = JobMemory.Reservation(plan, stored.Length);
+        if (reservation > _memory.Budget)
         {
-            return CreateRefusal.Full;
+            return CreateRefusal.TooLarge;
         }
 
-        var transaction = db.CreateTransaction();
-        _ = transaction.StringSetAsync(Keys.Job(job.Id), RedisCodec.Write(job));
-        _ = transaction.StringSetAsync(Keys.Plan(job.Id), RedisCodec.Write(plan));
-        _ = transaction.SortedSetAddAsync(Keys.Jobs, job.Id, job.Sequence);
-        await transaction.ExecuteAsync();
-        return CreateRefusal.None;
+        var snapshot = RedisCodec.Write(job);
+        var expiredForgotten = false;
+        while (true)
+        {
+            var outcome = await _memory.TryAdmitAsync(job, snapshot, stored, reservation, options.Value.MaxRetainedJobs);
+            if (outcome == RedisJobMemory.Outcome.Admitted)
+            {
+                return CreateRefusal.None;
+            }
+
+            if (!expiredForgotten)
+            {
+                expiredForgotten = true;
+                if (await ForgetExpiredFinishedAsync() > 0)
+                {
+                    continue;
+                }
+            }
+
+            if (await _memory.OldestFinishedAsync(1) is not [var oldest])
+            {
+                return outcome == RedisJobMemory.Outcome.Full ? CreateRefusal.Full : CreateRefusal.OverBudget;
+            }
+
+            await DeleteAsync(oldest, CancellationToken.None);
+        }
     }
 
     public async Task<JobRead?> ReadAsync(string id, int from, int max, CancellationToken cancellationToken)
@@ -111,7 +142,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
                 if (raw.IsNull)
                 {
                     // Expired: its entry in the list goes too.
-                    await db.SortedSetRemoveAsync(Keys.Jobs, id);
+                    await ForgetAsync([id]);
                     continue;
                 }
 
@@ -154,8 +185,8 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             var cancel = current.CancelRequestedAt is null && next.CancelRequestedAt is not null ? Keys.CancelChannel : string.Empty;
             var applied = await db.ScriptEvaluateAsync(
                 UpdateScript,
-                [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id)],
-                [raw, RedisCodec.Write(next), next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel]);
+                [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id), Keys.Finished],
+                [raw, RedisCodec.Write(next), next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel, next.Sequence]);
             if ((int)applied == 1)
             {
                 return new JobUpdate(next, Applied: true);
@@ -175,14 +206,15 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
     {
         var result = await redis.Database.ScriptEvaluateAsync(
             AppendScript,
-            [Keys.Job(id), Keys.Records(id)],
-            [$"{record.Epoch}-1", record.Json, Keys.ChangedChannel, id, record.Epoch]);
+            [Keys.Job(id), Keys.Records(id), Keys.Written],
+            [$"{record.Epoch}-1", record.Json, Keys.ChangedChannel, id, record.Epoch, JobMemory.RecordBytes(record)]);
         return (int)result != -1;
     }
 
     public async Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken)
     {
-        var result = await redis.Database.ScriptEvaluateAsync(AppendTraceScript, [Keys.Job(id), Keys.Trace(id)], [trace.Epoch, trace.Json]);
+        var result = await redis.Database.ScriptEvaluateAsync(
+            AppendTraceScript, [Keys.Job(id), Keys.Trace(id), Keys.Written], [trace.Epoch, trace.Json, id, JobMemory.RecordBytes(trace)]);
         return (int)result != -1;
     }
 
@@ -221,64 +253,59 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         var transaction = redis.Database.CreateTransaction();
         var deleted = transaction.KeyDeleteAsync(Keys.Job(id));
         _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id), Keys.Trace(id)]);
-        _ = transaction.SortedSetRemoveAsync(Keys.Jobs, id);
+        _memory.Forget(transaction, id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
         _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);
         await transaction.ExecuteAsync();
         return await deleted;
     }
 
-    /// <summary>Keys expire by themselves; this drops the list entries of the oldest jobs that expired.</summary>
+    /// <summary>Keys expire by themselves; this drops the list and budget entries of the oldest jobs that expired.</summary>
     public async Task<int> EvictExpiredAsync(CancellationToken cancellationToken)
     {
-        var db = redis.Database;
-        var ids = await db.SortedSetRangeByRankAsync(Keys.Jobs, 0, 999);
-        var exists = ids.Select(id => (Id: id, Exists: db.KeyExistsAsync(Keys.Job((string)id!)))).ToList();
-        var removed = 0;
-        foreach (var (id, exist) in exists)
-        {
-            if (!await exist)
-            {
-                removed += await db.SortedSetRemoveAsync(Keys.Jobs, id) ? 1 : 0;
-            }
-        }
-
-        return removed;
+        var ids = await redis.Database.SortedSetRangeByRankAsync(Keys.Jobs, 0, 999);
+        return await ForgetMissingAsync([.. ids.Select(id => (string)id!)]);
     }
+
+    public Task<long> MeasureRetainedBytesAsync(CancellationToken cancellationToken) => _memory.MeasureAsync();
 
     private static JobRecord[] ToRecords(StreamEntry[] entries) =>
         [.. entries.Select(entry => new JobRecord(int.Parse(((string)entry.Id!).AsSpan(0, ((string)entry.Id!).IndexOf('-')), System.Globalization.CultureInfo.InvariantCulture), (byte[])entry["r"]!))];
 
-    /// <summary>Makes room for one job: the oldest finished (or expired) jobs go first; false when all are active.</summary>
-    private async Task<bool> EvictOldestFinishedAsync(IDatabase db, int max)
+    /// <summary>Gives back the bytes of finished jobs whose keys expired; how many there were.</summary>
+    private async Task<int> ForgetExpiredFinishedAsync() => await ForgetMissingAsync(await _memory.OldestFinishedAsync(options.Value.MaxRetainedJobs));
+
+    /// <summary>Drops the entries of those of <paramref name="ids"/> whose job key is gone; how many there were.</summary>
+    private async Task<int> ForgetMissingAsync(string[] ids)
     {
-        long start = 0;
-        while (await db.SortedSetLengthAsync(Keys.Jobs) >= max)
+        var db = redis.Database;
+        var exists = ids.Select(id => (Id: id, Exists: db.KeyExistsAsync(Keys.Job(id)))).ToList();
+        var missing = new List<string>();
+        foreach (var (id, exist) in exists)
         {
-            var ids = await db.SortedSetRangeByRankAsync(Keys.Jobs, start, start + 99);
-            if (ids.Length == 0)
+            if (!await exist)
             {
-                return false;
+                missing.Add(id);
             }
-
-            var evicted = 0;
-            foreach (var id in ids)
-            {
-                var raw = await db.StringGetAsync(Keys.Job((string)id!));
-                if (raw.IsNull || RedisCodec.ReadJob((byte[])raw!).IsFinished)
-                {
-                    await DeleteAsync((string)id!, CancellationToken.None);
-                    evicted++;
-                    if (await db.SortedSetLengthAsync(Keys.Jobs) < max)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            start += ids.Length - evicted;
         }
 
-        return true;
+        await ForgetAsync(missing);
+        return missing.Count;
+    }
+
+    private async Task ForgetAsync(List<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var transaction = redis.Database.CreateTransaction();
+        foreach (var id in ids)
+        {
+            _memory.Forget(transaction, id);
+        }
+
+        await transaction.ExecuteAsync();
     }
 }

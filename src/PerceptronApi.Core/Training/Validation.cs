@@ -5,7 +5,10 @@ using PerceptronApi.Core.Model;
 
 namespace PerceptronApi.Core.Training;
 
-/// <summary>The checks behind <see cref="Trainer.Validate(TrainingSet, TrainingOptions)"/>; every message speaks JSON.</summary>
+/// <summary>
+/// The checks behind <see cref="Trainer.Validate(TrainingSet, TrainingOptions)"/>; every message speaks JSON, and a
+/// problem with one sample carries its index (and the value's) as an <see cref="IssueLocation"/> for the host to render.
+/// </summary>
 internal static class Validation
 {
     /// <summary>At most this many issues are listed per repeated field (rows, labels), so a huge bad request gives a short answer.</summary>
@@ -100,7 +103,7 @@ internal static class Validation
         }
         else if (inputs.Columns == 0)
         {
-            issues.Add(new("inputs[0]", "must contain at least one value"));
+            issues.Add(new(IssueLocation.Input(0), "must contain at least one value"));
         }
         else
         {
@@ -144,7 +147,7 @@ internal static class Validation
         var width = inputs[0]?.Count ?? 0;
         if (width == 0)
         {
-            issues.Add(new("inputs[0]", "must contain at least one value"));
+            issues.Add(new(IssueLocation.Input(0), "must contain at least one value"));
             return;
         }
 
@@ -154,7 +157,7 @@ internal static class Validation
             var row = inputs[i];
             if (row is null || row.Count != width)
             {
-                issues.Add(new($"inputs[{i}]", $"must have {width} values like inputs[0] (got {row?.Count ?? 0})"));
+                issues.Add(new(IssueLocation.Input(i), $"must have {width} values like inputs[0] (got {row?.Count ?? 0})"));
                 listed++;
                 continue;
             }
@@ -163,7 +166,7 @@ internal static class Validation
             {
                 if (!double.IsFinite(row[j]))
                 {
-                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    issues.Add(new(IssueLocation.Input(i, j), $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
                     listed++;
                     break;
                 }
@@ -190,7 +193,7 @@ internal static class Validation
             if (labels[i] != negative && labels[i] != positive)
             {
                 var owner = options.Algorithm == TrainingAlgorithm.Backpropagation ? "backpropagation's sigmoid output" : $"the {Name(options.Activation)} activation";
-                issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
+                issues.Add(new(IssueLocation.Label(i), $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
                 listed++;
             }
         }
@@ -213,7 +216,7 @@ internal static class Validation
             {
                 if (!double.IsFinite(row[j]))
                 {
-                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    issues.Add(new(IssueLocation.Input(i, j), $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
                     listed++;
                     break;
                 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using nietras.SeparatedValues;
 using PerceptronApi.Core.Classes;
 using PerceptronApi.Core.Training;
@@ -38,7 +39,8 @@ internal static class CsvTrainingData
     /// <summary>Parses the CSV text of <paramref name="body"/> as it arrives (decoded as UTF-8 unless a byte-order mark says otherwise).</summary>
     public static async Task<Parsed?> TryParseAsync(Stream body, int maxSamples, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(body, leaveOpen: true);
+        // A large buffer: the reader's default (1 KiB) would make thousands of small reads of a multi-megabyte body.
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         using var reader = await Sep.New(',').Reader(options => options with
         {
             HasHeader = false,

@@ -35,12 +35,12 @@ public sealed record ClassAssignment(ImmutableArray<ClassLabel> Classes, Immutab
         {
             if (labels[i].IsNumber != labels[0].IsNumber)
             {
-                issues.Add(new($"labels[{i}]", $"must be {(labels[0].IsNumber ? "a number" : "a string")} like labels[0]: the labels are all numbers or all strings"));
+                issues.Add(new(IssueLocation.Label(i), $"must be {(labels[0].IsNumber ? "a number" : "a string")} like labels[0]: the labels are all numbers or all strings"));
                 listed++;
             }
             else if (labels[i].IsNumber && !double.IsFinite(labels[i].Number))
             {
-                issues.Add(new($"labels[{i}]", $"must be a finite number (got {Validation.Format(labels[i].Number)})"));
+                issues.Add(new(IssueLocation.Label(i), $"must be a finite number (got {Validation.Format(labels[i].Number)})"));
                 listed++;
             }
         }

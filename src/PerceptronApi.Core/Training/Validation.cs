@@ -6,7 +6,10 @@ using PerceptronApi.Core.Training.Rules;
 
 namespace PerceptronApi.Core.Training;
 
-/// <summary>The checks behind <see cref="Trainer.Validate(TrainingSet, TrainingOptions)"/>; every message speaks JSON.</summary>
+/// <summary>
+/// The checks behind <see cref="Trainer.Validate(TrainingSet, TrainingOptions)"/>; every message speaks JSON, and a
+/// problem with one sample carries its index (and the value's) as an <see cref="IssueLocation"/> for the host to render.
+/// </summary>
 internal static class Validation
 {
     /// <summary>At most this many issues are listed per repeated field (rows, labels), so a huge bad request gives a short answer.</summary>
@@ -101,7 +104,7 @@ internal static class Validation
         }
         else if (inputs.Columns == 0)
         {
-            issues.Add(new("inputs[0]", "must contain at least one value"));
+            issues.Add(new(IssueLocation.Input(0), "must contain at least one value"));
         }
         else
         {
@@ -145,7 +148,7 @@ internal static class Validation
         var width = inputs[0]?.Count ?? 0;
         if (width == 0)
         {
-            issues.Add(new("inputs[0]", "must contain at least one value"));
+            issues.Add(new(IssueLocation.Input(0), "must contain at least one value"));
             return;
         }
 
@@ -155,7 +158,7 @@ internal static class Validation
             var row = inputs[i];
             if (row is null || row.Count != width)
             {
-                issues.Add(new($"inputs[{i}]", $"must have {width} values like inputs[0] (got {row?.Count ?? 0})"));
+                issues.Add(new(IssueLocation.Input(i), $"must have {width} values like inputs[0] (got {row?.Count ?? 0})"));
                 listed++;
                 continue;
             }
@@ -164,7 +167,7 @@ internal static class Validation
             {
                 if (!double.IsFinite(row[j]))
                 {
-                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    issues.Add(new(IssueLocation.Input(i, j), $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
                     listed++;
                     break;
                 }
@@ -191,7 +194,7 @@ internal static class Validation
             if (labels[i] != negative && labels[i] != positive)
             {
                 var owner = options.Rule is { TrainsNetwork: true } ? "backpropagation's sigmoid output" : $"the {Name(options.Activation)} activation";
-                issues.Add(new($"labels[{i}]", $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
+                issues.Add(new(IssueLocation.Label(i), $"must be {Format(negative)} or {Format(positive)} for {owner} (got {Format(labels[i])})"));
                 listed++;
             }
         }
@@ -214,7 +217,7 @@ internal static class Validation
             {
                 if (!double.IsFinite(row[j]))
                 {
-                    issues.Add(new($"inputs[{i}]", $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
+                    issues.Add(new(IssueLocation.Input(i, j), $"must contain only finite numbers (inputs[{i}][{j}] is {Format(row[j])})"));
                     listed++;
                     break;
                 }

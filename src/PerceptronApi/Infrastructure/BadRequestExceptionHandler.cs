@@ -18,7 +18,7 @@ internal sealed partial class BadRequestExceptionHandler(
     {
         var problem = exception switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(limits.Value),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestBodyLimit.TooLarge(httpContext, limits.Value),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ProblemDetails { Status = StatusCodes.Status415UnsupportedMediaType },
             BadHttpRequestException { InnerException: JsonException json } => Invalid(json),
             BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal) || bad.Message.Contains("was not provided", StringComparison.Ordinal) => new ProblemDetails
@@ -55,13 +55,6 @@ internal sealed partial class BadRequestExceptionHandler(
             Exception = exception,
         });
     }
-
-    public static ProblemDetails TooLarge(LimitsOptions limits) => new()
-    {
-        Status = StatusCodes.Status413PayloadTooLarge,
-        Title = "Request body too large",
-        Detail = $"The body is larger than {limits.MaxRequestBodyBytes} bytes (Limits:MaxRequestBodyBytes).",
-    };
 
     private static HttpValidationProblemDetails Invalid(JsonException exception)
     {

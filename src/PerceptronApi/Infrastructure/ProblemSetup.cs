@@ -31,7 +31,7 @@ internal static class ProblemSetup
             };
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
-                StatusCodes.Status413PayloadTooLarge => BadRequestExceptionHandler.TooLarge(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value).Detail,
+                StatusCodes.Status413PayloadTooLarge => RequestBodyLimit.TooLarge(http, http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value).Detail,
                 StatusCodes.Status404NotFound => $"No route matches {Echo.Bounded(http.Request.Method)} {path}.{routes}",
                 StatusCodes.Status405MethodNotAllowed => $"{Echo.Bounded(http.Request.Method)} is not allowed on {path}.{routes}",
                 StatusCodes.Status415UnsupportedMediaType => $"The body must be sent as application/json{(http.Request.Path.StartsWithSegments("/api/v1/training-jobs") ? " or text/csv" : "")} (got {(http.Request.ContentType is { } type ? Echo.Bounded(type) : "no Content-Type")}).",

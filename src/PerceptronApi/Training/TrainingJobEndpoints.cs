@@ -21,6 +21,7 @@ internal static class TrainingJobEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         group.MapPost("/", StartTrainingJob)
+            .WithBodyLimit("text/csv", app.ServiceProvider.GetRequiredService<IOptions<TrainingJobOptions>>().Value.MaxCsvBodyBytes, "Training:MaxCsvBodyBytes")
             .RequireJobRateLimit(app)
             .AllowQuery([.. TrainingJobQuery.Names])
             .WithName(nameof(StartTrainingJob))
@@ -168,10 +169,10 @@ internal static class TrainingJobEndpoints
                 : TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var plan = TrainingRequestPlanner.TryPlan(request, limits, errors);
+        var plan = TrainingRequestPlanner.TryPlan(request, limits, errors, csv);
         if (plan is null)
         {
-            return TypedResults.ValidationProblem(csv?.ToCsvKeys(errors) ?? errors);
+            return TypedResults.ValidationProblem(errors);
         }
 
         JobRead? job;

@@ -69,13 +69,11 @@ public sealed record TrainingJobQuery
         .OfType<string>()
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The request these parameters and the CSV samples make; errors are keyed by the parameter's name.</summary>
-    internal TrainingJobRequest ToRequest(CsvTrainingData.Parsed data, Dictionary<string, string[]> errors)
+    /// <summary>The request these parameters make (the CSV samples go beside it); errors are keyed by the parameter's name.</summary>
+    internal TrainingJobRequest ToRequest(Dictionary<string, string[]> errors)
     {
         var request = new TrainingJobRequest
         {
-            Inputs = data.Inputs,
-            Labels = data.Labels,
             Algorithm = QueryValues.Enum<TrainingAlgorithm>("algorithm", Algorithm, errors),
             Activation = QueryValues.Enum<Activation>("activation", Activation, errors),
             Threshold = QueryValues.Number("threshold", Threshold, errors),

@@ -21,9 +21,13 @@ internal sealed record TrainingPlan(TrainingSet Data, TrainingOptions Options, J
 /// </summary>
 internal static class TrainingRequestPlanner
 {
-    public static TrainingPlan? TryPlan(TrainingJobRequest request, TrainingJobOptions limits, Dictionary<string, string[]> errors)
+    /// <param name="request">The hyper-parameters, and for a JSON body the samples.</param>
+    /// <param name="limits">The service's limits.</param>
+    /// <param name="errors">Where problems are added.</param>
+    /// <param name="csv">A CSV body's samples, already in one row-major block (the request then holds none).</param>
+    public static TrainingPlan? TryPlan(TrainingJobRequest request, TrainingJobOptions limits, Dictionary<string, string[]> errors, CsvTrainingData.Parsed? csv = null)
     {
-        IReadOnlyList<IReadOnlyList<double>> rows;
+        IReadOnlyList<IReadOnlyList<double>> rows = [];
         IReadOnlyList<ClassLabel> given;
         string? gateName = null;
         var activation = request.Activation ?? Activation.Step;
@@ -42,6 +46,10 @@ internal static class TrainingRequestPlanner
             // A gate's outputs are 0/1; with the sign activation the labels are −1/1.
             given = [.. gate.TruthTableOutputs.Select(output => ClassLabel.Of(activation == Activation.Sign && output == 0 ? -1.0 : output))];
         }
+        else if (csv is not null)
+        {
+            given = csv.Labels;
+        }
         else
         {
             rows = request.Inputs!;
@@ -51,12 +59,15 @@ internal static class TrainingRequestPlanner
         // Every field left out takes the core's default for the algorithm (a network learns with other defaults).
         var defaults = TrainingOptions.Defaults(request.Algorithm ?? TrainingAlgorithm.Perceptron);
         var maxEpochs = request.MaxEpochs ?? defaults.MaxEpochs;
-        var features = rows.Count > 0 && rows[0] is { } first ? first.Count : 0;
+        var samples = csv?.Rows ?? rows.Count;
+        var features = csv?.Columns ?? (rows.Count > 0 && rows[0] is { } first ? first.Count : 0);
         var shape = NetworkShape.Of(request, features);
-        CheckLimits(rows.Count, features, maxEpochs, shape, limits, errors);
-        if (request.Trace == true && (long)rows.Count * maxEpochs is var steps && steps > limits.MaxTraceSteps)
+        // Problems are named where the request put them: a JSON path, or a CSV line and column.
+        Func<IssueLocation, string> keyOf = csv is null ? location => location.Path : csv.KeyOf;
+        CheckLimits(samples, features, maxEpochs, shape, limits, keyOf, errors);
+        if (request.Trace == true && (long)samples * maxEpochs is var steps && steps > limits.MaxTraceSteps)
         {
-            errors["trace"] = [$"would keep {rows.Count} samples × {maxEpochs} epochs = {steps} steps; the limit is {limits.MaxTraceSteps} (Training:MaxTraceSteps). Ask for fewer epochs or send fewer samples."];
+            errors["trace"] = [$"would keep {samples} samples × {maxEpochs} epochs = {steps} steps; the limit is {limits.MaxTraceSteps} (Training:MaxTraceSteps). Ask for fewer epochs or send fewer samples."];
         }
 
         if (errors.Count > 0)
@@ -92,10 +103,19 @@ internal static class TrainingRequestPlanner
         var issues = new List<ValidationIssue>();
         // (An activation that cannot train has no label set: its own issue says so.)
         var classes = options.LabelSet is null ? null : ClassAssignment.Resolve(given, options, issues);
-        IReadOnlyList<double> labels = classes is null ? [.. given.Select(_ => 0.0)] : classes.IsBinary ? classes.BinaryLabels : classes.LabelsFor(classes.Classes.Length == 2 ? 1 : 0, options);
+        double[] labels = classes is null ? new double[given.Count] : classes.IsBinary ? [.. classes.BinaryLabels] : [.. classes.LabelsFor(classes.Classes.Length == 2 ? 1 : 0, options)];
+        TrainingSet? data = null;
         if (classes is not null || options.LabelSet is null)
         {
-            issues.AddRange(Trainer.Validate(rows, labels, options));
+            // Samples as JSON gave them are checked row by row, then copied into one block; CSV samples are in it already.
+            if (csv is null)
+            {
+                issues.AddRange(Trainer.Validate(rows, labels, options));
+            }
+            else
+            {
+                data = RowMajorSamples.TryCreate(csv.Values, csv.Columns, labels, options, issues);
+            }
         }
 
         if (options.Trace && classes is { IsOneVsRest: true } && !issues.Exists(issue => issue.Field == "trace"))
@@ -105,7 +125,7 @@ internal static class TrainingRequestPlanner
 
         foreach (var issue in issues)
         {
-            errors[issue.Field] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
+            errors[keyOf(issue.Location)] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
         }
 
         if (errors.Count > 0)
@@ -113,7 +133,7 @@ internal static class TrainingRequestPlanner
             return null;
         }
 
-        var data = new TrainingSet(Matrix.FromRows(rows), [.. labels]);
+        data ??= new TrainingSet(Matrix.FromRows(rows), [.. labels]);
         var network = options.Algorithm == TrainingAlgorithm.Backpropagation;
         var parameters = new JobParameters(
             options.Algorithm,
@@ -145,18 +165,18 @@ internal static class TrainingRequestPlanner
         return new TrainingPlan(data, options, parameters, classes.IsBinary ? null : classes);
     }
 
-    private static void CheckLimits(int samples, int features, int maxEpochs, NetworkShape? shape, TrainingJobOptions limits, Dictionary<string, string[]> errors)
+    private static void CheckLimits(int samples, int features, int maxEpochs, NetworkShape? shape, TrainingJobOptions limits, Func<IssueLocation, string> keyOf, Dictionary<string, string[]> errors)
     {
         // A record holds every bias and weight of the model; one epoch touches each of them once per sample.
         var values = shape?.Values ?? (features + 1L);
         if (samples > limits.MaxSamples)
         {
-            errors["inputs"] = [$"has {samples} samples; the limit is {limits.MaxSamples} (Training:MaxSamples)."];
+            errors[keyOf(new("inputs"))] = [$"has {samples} samples; the limit is {limits.MaxSamples} (Training:MaxSamples)."];
         }
 
         if (features > limits.MaxFeatures)
         {
-            errors["inputs[0]"] = [$"has {features} features; the limit is {limits.MaxFeatures} (Training:MaxFeatures)."];
+            errors[keyOf(IssueLocation.Input(0))] = [$"has {features} features; the limit is {limits.MaxFeatures} (Training:MaxFeatures)."];
         }
 
         if (maxEpochs < 1)

@@ -50,18 +50,16 @@ internal static class TrainingRequestReader
         }
         else if (MediaTypeHeaderValue.TryParse(http.ContentType, out var mediaType) && mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
-            using var reader = new StreamReader(http.Body);
-            csv = CsvTrainingData.TryParse(await reader.ReadToEndAsync(cancellationToken), limits.MaxSamples, errors);
+            csv = await CsvTrainingData.TryParseAsync(http.Body, limits.MaxSamples, errors, cancellationToken);
             if (csv is null)
             {
                 return (null, null);
             }
 
-            request = query.ToRequest(csv, errors);
-            if (errors.Count > 0)
-            {
-                return (null, null);
-            }
+            // The query's values are checked as they are read, and the samples go to the planner as parsed: the
+            // request's own checks (which fields a JSON body must hold) do not apply.
+            request = query.ToRequest(errors);
+            return errors.Count > 0 ? (null, null) : (request, csv);
         }
         else
         {

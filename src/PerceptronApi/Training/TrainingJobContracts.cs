@@ -26,7 +26,7 @@ public sealed record TrainingJobRequest : IValidatableObject
     /// </summary>
     public IReadOnlyList<ClassLabel>? Labels { get; init; }
 
-    /// <summary>perceptron (default), pocket, averaged, adaline or backpropagation.</summary>
+    /// <summary>The learning rule, perceptron by default (the values are the schema's enum).</summary>
     public TrainingAlgorithm? Algorithm { get; init; }
 
     /// <summary>step (default) or sign; the labels' set follows it.</summary>
@@ -133,7 +133,7 @@ public enum JobStatus
 }
 
 /// <summary>The hyper-parameters a job runs with, defaults filled in.</summary>
-/// <param name="Algorithm">perceptron, pocket, averaged or adaline.</param>
+/// <param name="Algorithm">The learning rule that ran.</param>
 /// <param name="Activation">step or sign.</param>
 /// <param name="Threshold">θ of step or sign; null for a network, whose sigmoid output has none (class 1 when it is at least 0.5), as predicting with it answers.</param>
 /// <param name="LearningRate">η.</param>

@@ -28,7 +28,7 @@ internal static class TrainingJobEndpoints
             .WithSummary("Start a training job")
             .WithDescription("""
                 Trains a perceptron on a gate's truth table ("gate") or on your samples ("inputs" and "labels"), with
-                the perceptron, pocket, averaged or adaline rule. Answers 202 with the queued job and its Location.
+                one of the learning rules (see "algorithm"; backpropagation trains a network of "hiddenLayers"). Answers 202 with the queued job and its Location.
                 With "Prefer: wait=N" (N up to Training:MaxWaitSeconds) and the job done within N seconds, answers 201
                 with the finished job. A text/csv body (one sample a row, the label last, an optional header row) takes
                 the hyper-parameters as query parameters instead.

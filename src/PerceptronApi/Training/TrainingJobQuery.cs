@@ -15,7 +15,7 @@ namespace PerceptronApi.Training;
 /// </summary>
 public sealed record TrainingJobQuery
 {
-    /// <summary>perceptron (default), pocket, averaged or adaline. Only with a text/csv body.</summary>
+    /// <summary>The learning rule, perceptron by default (the values are the schema's enum). Only with a text/csv body.</summary>
     [FromQuery(Name = "algorithm")]
     public string? Algorithm { get; init; }
 

@@ -154,6 +154,12 @@ internal sealed class NullableReferenceTypeFilter : IDocumentFilter
                 // Only the null flag marks a nullable reference; a required one stays non-nullable.
                 concrete.Type = type == JsonSchemaType.Null ? targetType | JsonSchemaType.Null : targetType;
             }
+            else if (property is OpenApiSchema { OneOf.Count: > 0, Type: JsonSchemaType.Null } alternatives)
+            {
+                // A number-or-string (a class label) has no one type to put beside the null flag. Such members are
+                // left out of an answer when they have no value, so the flag says nothing: drop it.
+                alternatives.Type = null;
+            }
         }
     }
 }

@@ -77,6 +77,13 @@ internal sealed partial class TrainingWorker(
             {
                 return;
             }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Whatever the queue could not classify must not end this worker: every job after it would wait forever.
+                LogTakeFailed(logger, exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                continue;
+            }
 
             try
             {
@@ -370,6 +377,9 @@ internal sealed partial class TrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} lost its lease: another worker runs it")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking a job from the queue failed: {Reason}")]
+    private static partial void LogTakeFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job sweep failed: {Reason}")]
     private static partial void LogSweepFailed(ILogger logger, string reason);

@@ -118,7 +118,7 @@ internal sealed class RedisJobQueue(RedisConnection redis, IOptions<TrainingJobO
                     return new JobLease((string)job!, (string)entry!, DateTimeOffset.UtcNow + leaseDuration);
                 }
             }
-            catch (RedisException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException) // RedisTimeoutException is a TimeoutException
             {
                 // Unreachable for now (or its data was lost, group and all): wait and try again; the client
                 // reconnects by itself.
@@ -135,7 +135,7 @@ internal sealed class RedisJobQueue(RedisConnection redis, IOptions<TrainingJobO
         {
             return (int)await redis.Database.ScriptEvaluateAsync(RenewScript, [Keys.Queue], [Keys.Group, _consumer, lease.Token]) == 1;
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException) // RedisTimeoutException is a TimeoutException
         {
             // Not known to be lost: the job goes on, and the next heartbeat tries again.
             return true;

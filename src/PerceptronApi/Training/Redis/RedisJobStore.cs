@@ -239,7 +239,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
                     return;
                 }
             }
-            catch (RedisException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException) // RedisTimeoutException is a TimeoutException
             {
                 // Unreachable for now: not a reason to stop the job; look again.
             }

@@ -21,7 +21,8 @@ internal sealed partial class JobCountRefresher(IJobStore store, IJobQueue queue
                 try
                 {
                     var queued = await queue.CountAsync(stoppingToken);
-                    var running = (await store.ListAsync(JobStatus.Running, JobOwner.Anyone, null, int.MaxValue, stoppingToken)).Count;
+                    // The leases, not a read of every kept job: with a shared store that would be thousands of reads per tick.
+                    var running = await queue.CountLeasedAsync(stoppingToken);
                     metrics.JobCounts(queued, running);
                     await store.MeasureRetainedBytesAsync(stoppingToken);
                 }

@@ -29,8 +29,11 @@ internal sealed partial class TrainingWorker(
 
     private readonly IJobStore _store = jobs.Store;
 
-    /// <summary>One write for the store, in the order the trainer made it: an epoch's trace comes before its record.</summary>
-    private readonly record struct StoreWrite(JobRecord Item, bool IsTrace);
+    /// <summary>At most this many writes (or about <see cref="MaxBytesPerCall"/>) go to the store in one call, so no one
+    /// call carries a whole long history and holds a shared store up.</summary>
+    private const int MaxWritesPerCall = 64;
+
+    private const int MaxBytesPerCall = 1 << 20;
 
     private enum Ending
     {
@@ -105,8 +108,11 @@ internal sealed partial class TrainingWorker(
         var now = time.GetUtcNow();
 
         // The lease makes this worker the one to run it: a queued job, or a running one whose worker's lease expired.
+        // The plan is read meanwhile (it stays until the job finishes): with a shared store, one round trip fewer
+        // before the job trains.
+        var reading = _store.ReadPlanAsync(id, CancellationToken.None);
         var started = await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Running, StartedAt = now, Attempts = job.Attempts + 1 }, CancellationToken.None);
-        var plan = started is { Applied: true } ? await _store.ReadPlanAsync(id, CancellationToken.None) : null;
+        var plan = await reading;
         if (started is not { Applied: true } || plan is null)
         {
             // Canceled or deleted while it waited.
@@ -151,14 +157,14 @@ internal sealed partial class TrainingWorker(
 
         // The trainer's thread only serializes each record, once; a pump stores them in order, so a slow store never
         // holds the trainer up.
-        var records = Channel.CreateUnbounded<StoreWrite>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var records = Channel.CreateUnbounded<JobWrite>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(id, records.Reader);
         JobResult? result = null;
         Exception? crash = null;
         try
         {
             result = await Task.Run(
-                () => JobTraining.Run(plan, record => Record(records.Writer, record), trace => records.Writer.TryWrite(new StoreWrite(trace, IsTrace: true)), serializer, cancellation.Token),
+                () => JobTraining.Run(plan, record => Record(records.Writer, record), trace => records.Writer.TryWrite(new JobWrite(trace, IsTrace: true)), serializer, cancellation.Token),
                 CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -220,23 +226,34 @@ internal sealed partial class TrainingWorker(
         return Ending.Finished;
     }
 
-    private void Record(ChannelWriter<StoreWrite> records, JobRecord record)
+    private void Record(ChannelWriter<JobWrite> records, JobRecord record)
     {
         if (record.Epoch > 0)
         {
             metrics.EpochTrained();
         }
 
-        records.TryWrite(new StoreWrite(record, IsTrace: false));
+        records.TryWrite(new JobWrite(record, IsTrace: false));
     }
 
-    private async Task PumpAsync(string id, ChannelReader<StoreWrite> writes)
+    /// <summary>
+    /// Stores the writes in order, as many as are ready in one call: a short job's epochs arrive faster than a round trip
+    /// to a shared store, and one call per epoch would make the store, not the trainer, set the pace.
+    /// </summary>
+    private async Task PumpAsync(string id, ChannelReader<JobWrite> writes)
     {
-        await foreach (var write in writes.ReadAllAsync(CancellationToken.None))
+        var batch = new List<JobWrite>(MaxWritesPerCall);
+        while (await writes.WaitToReadAsync(CancellationToken.None))
         {
-            await PersistentlyAsync(() => write.IsTrace
-                ? _store.AppendTraceAsync(id, write.Item, CancellationToken.None)
-                : _store.AppendRecordAsync(id, write.Item, CancellationToken.None));
+            var bytes = 0;
+            while (batch.Count < MaxWritesPerCall && bytes < MaxBytesPerCall && writes.TryRead(out var write))
+            {
+                batch.Add(write);
+                bytes += write.Item.Json.Length;
+            }
+
+            await PersistentlyAsync(() => _store.AppendAsync(id, batch, CancellationToken.None));
+            batch.Clear();
         }
     }
 
@@ -264,13 +281,17 @@ internal sealed partial class TrainingWorker(
 
     private async Task ObserveCancelAsync(string id, CancellationTokenSource requested, CancellationToken done)
     {
-        try
+        // The job's end cancels the wait: not an exception to throw and catch for every job.
+        var watch = _store.WhenCancelRequested(id, done);
+        await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (watch.IsFaulted)
         {
-            await _store.WhenCancelRequested(id, done);
-            await requested.CancelAsync();
+            await watch;
         }
-        catch (OperationCanceledException) when (done.IsCancellationRequested)
+
+        if (!done.IsCancellationRequested)
         {
+            await requested.CancelAsync();
         }
     }
 
@@ -279,9 +300,13 @@ internal sealed partial class TrainingWorker(
     {
         var duration = options.Value.LeaseDuration;
         using var timer = new PeriodicTimer(duration / 3, time);
+
+        // The job's end disposes the timer, which ends the wait with false: most jobs end before their first beat, and
+        // a canceled wait would throw for every one of them.
+        await using var end = done.Register(timer.Dispose);
         try
         {
-            while (await timer.WaitForNextTickAsync(done))
+            while (await timer.WaitForNextTickAsync(CancellationToken.None))
             {
                 if (!await queue.RenewAsync(lease, duration, done))
                 {

@@ -130,6 +130,66 @@ public abstract class JobStoreContract : IAsyncDisposable
     }
 
     [SkippableFact]
+    public async Task ABatchOfWrites_IsStoredInOrder_AsOneAtATimeWouldBe_AndCountedOnce()
+    {
+        var (store, _) = Create(new TrainingJobOptions(), JobMemory.Unbounded());
+        var (job, plan) = NewJob(1, """{ "gate": "NOR", "trace": true }""");
+        await store.CreateAsync(job, plan, default);
+        var steps = new JobRecord(1, "\"steps 1\""u8.ToArray());
+        JobWrite[] first = [new(Record(0), IsTrace: false), new(steps, IsTrace: true), new(Record(1), IsTrace: false)];
+
+        Assert.True(await store.AppendAsync(job.Id, first, default));
+
+        // A re-run sends the same writes again, then the next ones; a record past a gap is not stored.
+        JobWrite[] again = [new(Record(1), IsTrace: false), new(new JobRecord(1, "\"other\""u8.ToArray()), IsTrace: true), new(Record(2), IsTrace: false), new(Record(4), IsTrace: false)];
+        Assert.True(await store.AppendAsync(job.Id, again, default));
+        await store.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+
+        var read = await store.ReadAsync(job.Id, 0, 100, default);
+        Assert.Equal([0, 1, 2], read!.Records.Select(r => r.Epoch));
+        Assert.Equal("{\"epoch\":2}", System.Text.Encoding.UTF8.GetString(read.Records[2].Json));
+        Assert.Equal("\"steps 1\"", System.Text.Encoding.UTF8.GetString((await store.ReadTraceAsync(job.Id, 1, default))!.Json));
+        Assert.Equal(new[] { Record(0), Record(1), Record(2), steps }.Sum(JobMemory.RecordBytes), await store.MeasureRetainedBytesAsync(default));
+        Assert.True(await store.AppendAsync(job.Id, [], default));
+        Assert.False(await store.AppendAsync("missing", first, default));
+    }
+
+    [SkippableFact]
+    public async Task AWaitForTheSnapshot_WakesOnAnUpdate()
+    {
+        var (store, _) = Create(new TrainingJobOptions());
+        var (job, plan) = NewJob(1);
+        await store.CreateAsync(job, plan, default);
+
+        var changed = store.WhenSnapshotChanged(job.Id);
+        await store.UpdateAsync(job.Id, j => j with { Status = JobStatus.Running }, default);
+
+        await changed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(JobStatus.Running, (await store.ReadAsync(job.Id, 0, 0, default))!.Job.Status);
+    }
+
+    [SkippableFact]
+    public async Task TheQueue_CountsTheLeasesItHolds()
+    {
+        var (_, queue) = Create(new TrainingJobOptions());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var lease = TimeSpan.FromSeconds(30);
+        await queue.TryEnqueueAsync("a", 10, default);
+        await queue.TryEnqueueAsync("b", 10, default);
+        Assert.Equal(0, await queue.CountLeasedAsync(default));
+
+        var first = await queue.TakeAsync(lease, timeout.Token);
+        var second = await queue.TakeAsync(lease, timeout.Token);
+        Assert.Equal(2, await queue.CountLeasedAsync(default));
+        await queue.CompleteAsync(first, default);
+        Assert.Equal(1, await queue.CountLeasedAsync(default));
+        await queue.HandBackAsync(second, default);
+
+        Assert.Equal(0, await queue.CountLeasedAsync(default));
+        Assert.Equal(1, await queue.CountAsync(default));
+    }
+
+    [SkippableFact]
     public async Task Watchers_WakeOnRecords_Updates_CancelRequests_AndDeletion()
     {
         var (store, _) = Create(new TrainingJobOptions());
@@ -373,9 +433,9 @@ public abstract class JobStoreContract : IAsyncDisposable
         return records.Sum(JobMemory.RecordBytes);
     }
 
-    private static JobRecord Record(int epoch) => new(epoch, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":{{epoch}}}"""));
+    private protected static JobRecord Record(int epoch) => new(epoch, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":{{epoch}}}"""));
 
-    private static (JobSnapshot Job, TrainingPlan Plan) NewJob(long sequence, string json = """{ "gate": "NOR" }""")
+    private protected static (JobSnapshot Job, TrainingPlan Plan) NewJob(long sequence, string json = """{ "gate": "NOR" }""")
     {
         var request = System.Text.Json.JsonSerializer.Deserialize<TrainingJobRequest>(json, System.Text.Json.JsonSerializerOptions.Web)!;
         var plan = TrainingRequestPlanner.TryPlan(request, new TrainingJobOptions(), [])!;
@@ -403,6 +463,80 @@ public sealed class RedisJobStoreContract(RedisServer server) : JobStoreContract
     }
 
     private RedisConnection? _connection;
+
+    [SkippableFact]
+    public async Task TheHeldTotal_IsTheSumOfEveryKeptJobsEntries_AfterEveryKindOfChange()
+    {
+        var memory = JobMemory.Unbounded();
+        var (store, _) = Create(new TrainingJobOptions(), memory);
+        var jobs = new List<string>();
+        for (var i = 1; i <= 6; i++)
+        {
+            var (job, plan) = NewJob(i, i % 2 == 0 ? """{ "gate": "NOR", "trace": true }""" : """{ "gate": "AND" }""");
+            await store.CreateAsync(job, plan, default);
+            jobs.Add(job.Id);
+        }
+
+        // Records smaller than the reservation, larger than it, traces, a finish, a deletion and a rerun's duplicates.
+        var big = new JobRecord(1, System.Text.Encoding.UTF8.GetBytes($$"""{"epoch":1,"pad":"{{new string('x', 200_000)}}"}"""));
+        await store.AppendAsync(jobs[0], [new(Record(0), false), new(big, false)], default);
+        await store.AppendAsync(jobs[1], [new(Record(0), false), new(new JobRecord(1, "\"s\""u8.ToArray()), true), new(Record(1), false)], default);
+        await store.AppendAsync(jobs[1], [new(Record(1), false), new(new JobRecord(1, "\"s\""u8.ToArray()), true)], default);
+        await store.UpdateAsync(jobs[1], j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        await store.AppendAsync(jobs[1], [new(Record(2), false)], default);
+        await store.UpdateAsync(jobs[2], j => j.Finish(JobStatus.Canceled, DateTimeOffset.UtcNow), default);
+        await store.DeleteAsync(jobs[3], default);
+        await store.UpdateAsync(jobs[4], j => j with { Status = JobStatus.Running }, default);
+
+        Assert.Equal(await RecountAsync(), await store.MeasureRetainedBytesAsync(default));
+        await store.DeleteAsync(jobs[0], default);
+        Assert.Equal(await RecountAsync(), await store.MeasureRetainedBytesAsync(default));
+        foreach (var id in jobs)
+        {
+            await store.DeleteAsync(id, default);
+        }
+
+        Assert.Equal(0, await store.MeasureRetainedBytesAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task AChangeByAnotherReplica_IsNotOverwritten_ByWhatThisOneLastWrote()
+    {
+        var options = new TrainingJobOptions();
+        var (mine, _) = Create(options);
+        var theirs = new RedisJobStore(_connection!, Options.Create(options));
+        var (job, plan) = NewJob(1);
+        await mine.CreateAsync(job, plan, default);
+        await mine.UpdateAsync(job.Id, j => j with { Status = JobStatus.Running, Attempts = 1 }, default);
+
+        await theirs.UpdateAsync(job.Id, j => j with { CancelRequestedAt = DateTimeOffset.UnixEpoch, StatusReason = "theirs" }, default);
+        var update = await mine.UpdateAsync(job.Id, j => j with { Attempts = j.Attempts + 1 }, default);
+
+        Assert.True(update!.Applied);
+        var now = (await theirs.ReadAsync(job.Id, 0, 0, default))!.Job;
+        Assert.Equal((2, "theirs", DateTimeOffset.UnixEpoch), (now.Attempts, now.StatusReason, now.CancelRequestedAt!.Value));
+
+        // "Nothing to change" is decided on the job as it is, not on what this replica last wrote.
+        await theirs.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        Assert.True((await theirs.ReadAsync(job.Id, 0, 0, default))!.Job.IsFinished);
+        var declined = await mine.UpdateAsync(job.Id, j => j.IsFinished ? null : j with { Status = JobStatus.Queued }, default);
+        Assert.Equal((false, JobStatus.Succeeded), (declined!.Applied, declined.Job.Status));
+    }
+
+    // What the kept jobs hold, computed from every job's entries as the budget defines it.
+    private async Task<long> RecountAsync()
+    {
+        var db = _connection!.Database;
+        var keys = _connection.Keys;
+        long total = 0;
+        foreach (var entry in await db.HashGetAllAsync(keys.Reserved))
+        {
+            var wrote = (long)await db.HashGetAsync(keys.Written, entry.Name);
+            total += await db.SortedSetScoreAsync(keys.Finished, entry.Name) is null ? Math.Max((long)entry.Value, wrote) : wrote;
+        }
+
+        return total;
+    }
 
     [SkippableFact]
     public async Task AFinishedJobsTrace_ExpiresWithIt()

@@ -57,6 +57,8 @@ public class WorkerResilienceTests
             public Task<bool> RemoveAsync(string jobId, CancellationToken cancellationToken) => inner.RemoveAsync(jobId, cancellationToken);
 
             public Task<int> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
+
+            public Task<int> CountLeasedAsync(CancellationToken cancellationToken) => inner.CountLeasedAsync(cancellationToken);
         }
     }
 }

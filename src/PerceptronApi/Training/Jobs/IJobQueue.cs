@@ -43,4 +43,7 @@ internal interface IJobQueue
 
     /// <summary>How many jobs wait.</summary>
     Task<int> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many jobs workers hold a lease on: the running ones, counted without reading every job.</summary>
+    Task<int> CountLeasedAsync(CancellationToken cancellationToken);
 }

@@ -6,6 +6,11 @@ namespace PerceptronApi.Training.Jobs;
 /// <param name="Json">The record as UTF-8 JSON.</param>
 internal sealed record JobRecord(int Epoch, byte[] Json);
 
+/// <summary>One write of a running job, in the order the trainer made it: an epoch's trace comes before its record.</summary>
+/// <param name="Item">The record, or the epoch's sample steps.</param>
+/// <param name="IsTrace">Whether <paramref name="Item"/> holds sample steps (<see cref="IJobStore.AppendTraceAsync"/>).</param>
+internal readonly record struct JobWrite(JobRecord Item, bool IsTrace);
+
 /// <summary>A job and some of its records, read at one instant so status, result and history agree.</summary>
 /// <param name="Job">The job.</param>
 /// <param name="Records">The records asked for (from an epoch, at most a count).</param>
@@ -74,6 +79,14 @@ internal interface IJobStore
     /// <returns>False when the job is gone.</returns>
     Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores several writes in their order, each as <see cref="AppendRecordAsync"/> or <see cref="AppendTraceAsync"/>
+    /// would: what a worker has ready goes in one call (for a shared store, one round trip), so a short job does not
+    /// wait on the network once per epoch.
+    /// </summary>
+    /// <returns>False when the job is gone.</returns>
+    Task<bool> AppendAsync(string id, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken);
+
     /// <summary>One epoch's stored sample steps; null when the job is gone or that epoch has none (yet).</summary>
     Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken);
 
@@ -82,6 +95,13 @@ internal interface IJobStore
     /// before reading, so that nothing changed between the read and the wait is missed.
     /// </summary>
     Task WhenChanged(string id);
+
+    /// <summary>
+    /// Completes at the next change of the job's snapshot (its status, a cancel asked for, its result) or its deletion,
+    /// but not at a record: what a wait for the job's end needs. A store may complete it at any change, as
+    /// <see cref="WhenChanged"/> does.
+    /// </summary>
+    Task WhenSnapshotChanged(string id) => WhenChanged(id);
 
     /// <summary>
     /// Completes once a cancel was asked for the job (<see cref="JobSnapshot.CancelRequestedAt"/>), or it is gone: the

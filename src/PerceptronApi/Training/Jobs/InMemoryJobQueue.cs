@@ -141,5 +141,13 @@ internal sealed class InMemoryJobQueue(TimeProvider time) : IJobQueue
         }
     }
 
+    public Task<int> CountLeasedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_leases.Count);
+        }
+    }
+
     private bool Holds(JobLease lease) => _leases.TryGetValue(lease.JobId, out var current) && current.Token == lease.Token;
 }

@@ -108,6 +108,28 @@ internal sealed class InMemoryJobStore(IOptions<TrainingJobOptions> options, Tim
         return Task.FromResult(true);
     }
 
+    public Task<bool> AppendAsync(string id, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } entry)
+        {
+            return Task.FromResult(false);
+        }
+
+        foreach (var write in writes)
+        {
+            if (write.IsTrace)
+            {
+                entry.AppendTrace(write.Item);
+            }
+            else
+            {
+                entry.Append(write.Item);
+            }
+        }
+
+        return Task.FromResult(true);
+    }
+
     public Task<JobRecord?> ReadTraceAsync(string id, int epoch, CancellationToken cancellationToken) =>
         Task.FromResult(Find(id)?.ReadTrace(epoch));
 

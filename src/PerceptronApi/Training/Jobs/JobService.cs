@@ -174,11 +174,18 @@ internal sealed partial class JobService(
         deadline.CancelAfter(timeout);
         while (true)
         {
-            var changed = store.WhenChanged(id);
-            var read = await store.ReadAsync(id, 0, int.MaxValue, cancellationToken);
-            if (read is null || read.Job.IsFinished || deadline.IsCancellationRequested)
+            // Woken by changes of the snapshot only, and read without records until the end: a shared store would
+            // otherwise send the history so far at every epoch.
+            var changed = store.WhenSnapshotChanged(id);
+            var read = await store.ReadAsync(id, 0, 0, cancellationToken);
+            if (read is null)
             {
-                return read;
+                return null;
+            }
+
+            if (read.Job.IsFinished || deadline.IsCancellationRequested)
+            {
+                return await store.ReadAsync(id, 0, int.MaxValue, cancellationToken);
             }
 
             try

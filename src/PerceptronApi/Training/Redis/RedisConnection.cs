@@ -13,6 +13,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _canceled = new(StringComparer.Ordinal);
     private TaskCompletionSource _queued = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -35,6 +36,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         // Subscriptions are restored by the client after a reconnect.
         var subscriber = _multiplexer.GetSubscriber();
         subscriber.Subscribe(RedisChannel.Literal(Keys.ChangedChannel), (_, id) => Complete(_changed, id!));
+        subscriber.Subscribe(RedisChannel.Literal(Keys.SnapshotChannel), (_, id) => Complete(_snapshots, id!));
         subscriber.Subscribe(RedisChannel.Literal(Keys.CancelChannel), (_, id) => Complete(_canceled, id!));
         subscriber.Subscribe(RedisChannel.Literal(Keys.QueueChannel), (_, _) => Interlocked.Exchange(ref _queued, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
     }
@@ -49,6 +51,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>Completes at the next change message for the job, or after the poll interval.</summary>
     public Task WhenChanged(string id) => Wait(_changed, id);
+
+    /// <summary>Completes at the next message that the job's snapshot changed, or after the poll interval.</summary>
+    public Task WhenSnapshotChanged(string id) => Wait(_snapshots, id);
 
     /// <summary>Completes at the next cancel message for the job, or after the poll interval.</summary>
     public Task WhenCancelMessage(string id) => Wait(_canceled, id);
@@ -100,6 +105,12 @@ internal sealed class RedisKeys(string prefix)
     /// </summary>
     public RedisKey Written => $"{prefix}written";
 
+    /// <summary>
+    /// The bytes every kept job holds (an integer): kept by the same scripts that change <see cref="Reserved"/>,
+    /// <see cref="Written"/> and <see cref="Finished"/>, so admitting a job reads one number instead of every job's entries.
+    /// </summary>
+    public RedisKey Held => $"{prefix}held";
+
     /// <summary>The queue: a stream read by the workers' consumer group; a pending entry is a lease.</summary>
     public RedisKey Queue => $"{prefix}queue";
 
@@ -114,6 +125,9 @@ internal sealed class RedisKeys(string prefix)
     public string ChangedChannel => $"{prefix}changed";
 
     public string CancelChannel => $"{prefix}cancel";
+
+    /// <summary>Where a change of a job's snapshot (or its deletion) is announced, besides <see cref="ChangedChannel"/>.</summary>
+    public string SnapshotChannel => $"{prefix}snapshot";
 
     public string QueueChannel => $"{prefix}queued";
 }

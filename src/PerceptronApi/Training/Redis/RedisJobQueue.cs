@@ -161,6 +161,12 @@ internal sealed class RedisJobQueue(RedisConnection redis, IOptions<TrainingJobO
 
     public async Task<int> CountAsync(CancellationToken cancellationToken) => (int)await redis.Database.SortedSetLengthAsync(Keys.Waiting);
 
+    public async Task<int> CountLeasedAsync(CancellationToken cancellationToken)
+    {
+        await EnsureGroupAsync();
+        return (await redis.Database.StreamPendingAsync(Keys.Queue, Keys.Group)).PendingMessageCount;
+    }
+
     private async Task<IReadOnlyList<string>> ReclaimAsync(TimeSpan lease)
     {
         await EnsureGroupAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using PerceptronApi.Training.Jobs;
 using StackExchange.Redis;
@@ -13,51 +14,86 @@ namespace PerceptronApi.Training.Redis;
 /// </summary>
 internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobOptions> options, JobMemory? budget = null) : IJobStore
 {
-    // Appends the record only when it is the next one (none twice, no gap), only while the job exists, and counts its
-    // bytes; a finished job's records expire with it. KEYS: job, records, written. ARGV: entry id, bytes, channel,
-    // job id, epoch, bytes counted.
-    private const string AppendScript = """
+    // Appends records and stores traces in the trainer's order, only while the job exists, and counts their bytes. A
+    // record is appended only when it is the next one (none twice, no gap: a re-run skips what is there); an epoch's
+    // trace is stored once. A finished job's records and trace expire with it. KEYS: job, records, trace, then the
+    // budget's. ARGV: channel, job id, then for each write: kind (r: record, t: trace), epoch, bytes, bytes counted.
+    private const string AppendScript = RedisJobMemory.Functions + "\n" + """
+        local b = { KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8] }
         if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-        if redis.call('XLEN', KEYS[2]) ~= tonumber(ARGV[5]) then return 0 end
-        redis.call('XADD', KEYS[2], ARGV[1], 'r', ARGV[2])
-        redis.call('HINCRBY', KEYS[3], ARGV[4], ARGV[6])
+        local id, appended = ARGV[2], 0
+        local length = redis.call('XLEN', KEYS[2])
+        for i = 3, #ARGV, 4 do
+            local epoch = tonumber(ARGV[i + 1])
+            if ARGV[i] == 'r' then
+                if length == epoch then
+                    redis.call('XADD', KEYS[2], ARGV[i + 1] .. '-1', 'r', ARGV[i + 2])
+                    length = length + 1
+                    appended = appended + 1
+                    grow(b, id, tonumber(ARGV[i + 3]))
+                end
+            elseif redis.call('HSETNX', KEYS[3], ARGV[i + 1], ARGV[i + 2]) == 1 then
+                grow(b, id, tonumber(ARGV[i + 3]))
+            end
+        end
         local ttl = redis.call('PTTL', KEYS[1])
-        if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-        redis.call('PUBLISH', ARGV[3], ARGV[4])
+        if ttl > 0 then
+            redis.call('PEXPIRE', KEYS[2], ttl)
+            redis.call('PEXPIRE', KEYS[3], ttl)
+        end
+        if appended > 0 then redis.call('PUBLISH', ARGV[1], id) end
         return 1
         """;
 
     // Writes the job only when it is still the value it was read as (compare-and-set in one round trip; a transaction
-    // with a condition would take two). A finished job's snapshot, records and trace expire, its plan goes, and from then
-    // on it holds only what it wrote (the budget's finished set). KEYS: job, plan, records, trace, finished. ARGV: value
-    // read, new value, finished (1/0), age ms, channel, job id, cancel channel (empty: none), sequence.
-    private const string UpdateScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+    // with a condition would take two), else answers the value it is now, so the next attempt needs no read. A finished
+    // job's snapshot, records and trace expire, its plan goes, and from then on it holds only what it wrote. KEYS: job,
+    // plan, records, trace, then the budget's. ARGV: value read, new value, finished (1/0), age ms, channel, job id,
+    // cancel channel (empty: none), sequence, snapshot channel. Returns { 1 } applied, { 0, value now } changed meanwhile, { -1 } gone.
+    private const string UpdateScript = RedisJobMemory.Functions + "\n" + """
+        local b = { KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9] }
+        local current = redis.call('GET', KEYS[1])
+        if not current then return { -1 } end
+        if current ~= ARGV[1] then return { 0, current } end
         if ARGV[3] == '1' then
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
             redis.call('DEL', KEYS[2])
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
             redis.call('PEXPIRE', KEYS[4], ARGV[4])
-            redis.call('ZADD', KEYS[5], ARGV[8], ARGV[6])
+            finish(b, ARGV[6], ARGV[8])
         else
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
         end
         redis.call('PUBLISH', ARGV[5], ARGV[6])
+        redis.call('PUBLISH', ARGV[9], ARGV[6])
         if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[6]) end
-        return 1
+        return { 1 }
         """;
 
-    // Stores an epoch's trace once (a re-run finds it there), only while the job exists, and counts its bytes; it
-    // expires with the job. KEYS: job, trace, written. ARGV: epoch, bytes, job id, bytes counted.
-    private const string AppendTraceScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-        if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[3], ARGV[3], ARGV[4]) end
-        local ttl = redis.call('PTTL', KEYS[1])
-        if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-        return 1
+    // Removes the job, its data and its budget entries, and wakes its readers and its worker. KEYS: job, plan, records,
+    // trace, then the budget's. ARGV: job id, changed channel, cancel channel, snapshot channel. Returns whether the job was there.
+    private const string DeleteScript = RedisJobMemory.Functions + "\n" + """
+        local b = { KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9] }
+        local deleted = redis.call('DEL', KEYS[1])
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        forget(b, ARGV[1])
+        redis.call('PUBLISH', ARGV[2], ARGV[1])
+        redis.call('PUBLISH', ARGV[3], ARGV[1])
+        redis.call('PUBLISH', ARGV[4], ARGV[1])
+        return deleted
         """;
 
     private const int UpdateAttempts = 100;
+
+    private const int ExpiryLookahead = 64;
+
+    private const int MaxRemembered = 4096;
+
+    // The value this process last wrote for each unfinished job it changed: the next change of the job (a worker starts
+    // it, then finishes it) is tried against it without reading the job first. Only a guess: when another replica wrote
+    // the job since, the compare-and-set answers the value it has now. Emptied when it grows past MaxRemembered (jobs
+    // finished elsewhere leave entries behind).
+    private readonly ConcurrentDictionary<string, RedisValue> _written = new(StringComparer.Ordinal);
 
     private readonly RedisJobMemory _memory = new(redis, budget ?? JobMemory.Unbounded());
 
@@ -83,6 +119,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             var outcome = await _memory.TryAdmitAsync(job, snapshot, stored, reservation, options.Value.MaxRetainedJobs);
             if (outcome == RedisJobMemory.Outcome.Admitted)
             {
+                Remember(job.Id, snapshot);
                 return CreateRefusal.None;
             }
 
@@ -167,29 +204,53 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
     {
         var db = redis.Database;
         var key = Keys.Job(id);
+        var guessed = _written.TryGetValue(id, out var raw);
+        if (!guessed)
+        {
+            raw = await db.StringGetAsync(key);
+        }
+
         for (var attempt = 0; attempt < UpdateAttempts; attempt++)
         {
-            var raw = await db.StringGetAsync(key);
             if (raw.IsNull)
             {
+                _written.TryRemove(id, out _);
                 return null;
             }
 
             var current = RedisCodec.ReadJob((byte[])raw!);
             if (change(current) is not { } next)
             {
+                if (guessed)
+                {
+                    // "Nothing to change" is never decided on a remembered value: it may be older than the job.
+                    guessed = false;
+                    raw = await db.StringGetAsync(key);
+                    continue;
+                }
+
                 return new JobUpdate(current, Applied: false);
             }
 
-            // Applied only when nobody wrote the job since it was read: else read again and decide again.
+            // Applied only when nobody wrote the job since it was read: else decide again on the value it has now.
             var cancel = current.CancelRequestedAt is null && next.CancelRequestedAt is not null ? Keys.CancelChannel : string.Empty;
-            var applied = await db.ScriptEvaluateAsync(
+            var written = RedisCodec.Write(next);
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 UpdateScript,
-                [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id), Keys.Finished],
-                [raw, RedisCodec.Write(next), next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel, next.Sequence]);
-            if ((int)applied == 1)
+                [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id), .. _memory.BudgetKeys],
+                [raw, written, next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel, next.Sequence, Keys.SnapshotChannel]))!;
+            switch ((int)result[0])
             {
-                return new JobUpdate(next, Applied: true);
+                case 1:
+                    Remember(id, next.IsFinished ? null : written);
+                    return new JobUpdate(next, Applied: true);
+                case 0:
+                    raw = (RedisValue)result[1];
+                    guessed = false;
+                    break;
+                default:
+                    raw = RedisValue.Null;
+                    break;
             }
         }
 
@@ -202,19 +263,27 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return raw.IsNull ? null : RedisCodec.ReadPlan((byte[])raw!);
     }
 
-    public async Task<bool> AppendRecordAsync(string id, JobRecord record, CancellationToken cancellationToken)
-    {
-        var result = await redis.Database.ScriptEvaluateAsync(
-            AppendScript,
-            [Keys.Job(id), Keys.Records(id), Keys.Written],
-            [$"{record.Epoch}-1", record.Json, Keys.ChangedChannel, id, record.Epoch, JobMemory.RecordBytes(record)]);
-        return (int)result != -1;
-    }
+    public Task<bool> AppendRecordAsync(string id, JobRecord record, CancellationToken cancellationToken) =>
+        AppendAsync(id, [new JobWrite(record, IsTrace: false)], cancellationToken);
 
-    public async Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken)
+    public Task<bool> AppendTraceAsync(string id, JobRecord trace, CancellationToken cancellationToken) =>
+        AppendAsync(id, [new JobWrite(trace, IsTrace: true)], cancellationToken);
+
+    public async Task<bool> AppendAsync(string id, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken)
     {
-        var result = await redis.Database.ScriptEvaluateAsync(
-            AppendTraceScript, [Keys.Job(id), Keys.Trace(id), Keys.Written], [trace.Epoch, trace.Json, id, JobMemory.RecordBytes(trace)]);
+        var values = new RedisValue[2 + (4 * writes.Count)];
+        values[0] = Keys.ChangedChannel;
+        values[1] = id;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var (item, isTrace) = writes[i];
+            values[2 + (4 * i)] = isTrace ? "t" : "r";
+            values[3 + (4 * i)] = item.Epoch;
+            values[4 + (4 * i)] = item.Json;
+            values[5 + (4 * i)] = JobMemory.RecordBytes(item);
+        }
+
+        var result = await redis.Database.ScriptEvaluateAsync(AppendScript, [Keys.Job(id), Keys.Records(id), Keys.Trace(id), .. _memory.BudgetKeys], values);
         return (int)result != -1;
     }
 
@@ -226,9 +295,16 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
 
     public Task WhenChanged(string id) => redis.WhenChanged(id);
 
-    public async Task WhenCancelRequested(string id, CancellationToken cancellationToken)
+    public Task WhenSnapshotChanged(string id) => redis.WhenSnapshotChanged(id);
+
+    // The watch ends without throwing when the token is canceled (nearly every job ends before a cancel); WaitAsync
+    // then answers a canceled task, as the contract says, without an exception thrown for each job.
+    public Task WhenCancelRequested(string id, CancellationToken cancellationToken) =>
+        WatchCancelAsync(id, cancellationToken).WaitAsync(cancellationToken);
+
+    private async Task WatchCancelAsync(string id, CancellationToken cancellationToken)
     {
-        while (true)
+        while (!cancellationToken.IsCancellationRequested)
         {
             var message = redis.WhenCancelMessage(id);
             try
@@ -244,20 +320,17 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
                 // Unreachable for now: not a reason to stop the job; look again.
             }
 
-            await message.WaitAsync(cancellationToken);
+            await message.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var transaction = redis.Database.CreateTransaction();
-        var deleted = transaction.KeyDeleteAsync(Keys.Job(id));
-        _ = transaction.KeyDeleteAsync([Keys.Plan(id), Keys.Records(id), Keys.Trace(id)]);
-        _memory.Forget(transaction, id);
-        _ = transaction.PublishAsync(RedisChannel.Literal(Keys.ChangedChannel), id);
-        _ = transaction.PublishAsync(RedisChannel.Literal(Keys.CancelChannel), id);
-        await transaction.ExecuteAsync();
-        return await deleted;
+        _written.TryRemove(id, out _);
+        return (int)await redis.Database.ScriptEvaluateAsync(
+            DeleteScript,
+            [Keys.Job(id), Keys.Plan(id), Keys.Records(id), Keys.Trace(id), .. _memory.BudgetKeys],
+            [id, Keys.ChangedChannel, Keys.CancelChannel, Keys.SnapshotChannel]) == 1;
     }
 
     /// <summary>Keys expire by themselves; this drops the list and budget entries of the oldest jobs that expired.</summary>
@@ -269,11 +342,31 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
 
     public Task<long> MeasureRetainedBytesAsync(CancellationToken cancellationToken) => _memory.MeasureAsync();
 
+    private void Remember(string id, byte[]? written)
+    {
+        if (written is null)
+        {
+            _written.TryRemove(id, out _);
+            return;
+        }
+
+        if (_written.Count >= MaxRemembered)
+        {
+            _written.Clear();
+        }
+
+        _written[id] = written;
+    }
+
     private static JobRecord[] ToRecords(StreamEntry[] entries) =>
         [.. entries.Select(entry => new JobRecord(int.Parse(((string)entry.Id!).AsSpan(0, ((string)entry.Id!).IndexOf('-')), System.Globalization.CultureInfo.InvariantCulture), (byte[])entry["r"]!))];
 
-    /// <summary>Gives back the bytes of finished jobs whose keys expired; how many there were.</summary>
-    private async Task<int> ForgetExpiredFinishedAsync() => await ForgetMissingAsync(await _memory.OldestFinishedAsync(options.Value.MaxRetainedJobs));
+    /// <summary>
+    /// Gives back the bytes of the oldest finished jobs whose keys expired; how many there were. Only the oldest
+    /// <see cref="ExpiryLookahead"/> are looked at, so a full store does not read every job per admission: they finished
+    /// first, so they expire first, and the sweep finds any other.
+    /// </summary>
+    private async Task<int> ForgetExpiredFinishedAsync() => await ForgetMissingAsync(await _memory.OldestFinishedAsync(ExpiryLookahead));
 
     /// <summary>Drops the entries of those of <paramref name="ids"/> whose job key is gone; how many there were.</summary>
     private async Task<int> ForgetMissingAsync(string[] ids)
@@ -295,17 +388,9 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
 
     private async Task ForgetAsync(List<string> ids)
     {
-        if (ids.Count == 0)
+        if (ids.Count > 0)
         {
-            return;
+            await _memory.ForgetAsync(ids);
         }
-
-        var transaction = redis.Database.CreateTransaction();
-        foreach (var id in ids)
-        {
-            _memory.Forget(transaction, id);
-        }
-
-        await transaction.ExecuteAsync();
     }
 }

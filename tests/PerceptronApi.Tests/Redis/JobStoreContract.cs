@@ -155,17 +155,22 @@ public abstract class JobStoreContract : IAsyncDisposable
     }
 
     [SkippableFact]
-    public async Task AWaitForTheSnapshot_WakesOnAnUpdate()
+    public async Task AWaitForTheEnd_WakesWhenTheJobFinishes_OrIsDeleted()
     {
         var (store, _) = Create(new TrainingJobOptions());
         var (job, plan) = NewJob(1);
+        var (other, otherPlan) = NewJob(2);
         await store.CreateAsync(job, plan, default);
+        await store.CreateAsync(other, otherPlan, default);
 
-        var changed = store.WhenSnapshotChanged(job.Id);
-        await store.UpdateAsync(job.Id, j => j with { Status = JobStatus.Running }, default);
+        var finished = store.WhenFinished(job.Id);
+        await store.UpdateAsync(job.Id, j => j.Finish(JobStatus.Succeeded, DateTimeOffset.UtcNow), default);
+        var deleted = store.WhenFinished(other.Id);
+        await store.DeleteAsync(other.Id, default);
 
-        await changed.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(JobStatus.Running, (await store.ReadAsync(job.Id, 0, 0, default))!.Job.Status);
+        await finished.WaitAsync(TimeSpan.FromSeconds(5));
+        await deleted.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(JobStatus.Succeeded, (await store.ReadAsync(job.Id, 0, 0, default))!.Job.Status);
     }
 
     [SkippableFact]

@@ -97,11 +97,11 @@ internal interface IJobStore
     Task WhenChanged(string id);
 
     /// <summary>
-    /// Completes at the next change of the job's snapshot (its status, a cancel asked for, its result) or its deletion,
-    /// but not at a record: what a wait for the job's end needs. A store may complete it at any change, as
-    /// <see cref="WhenChanged"/> does.
+    /// Completes when the job finishes or is deleted (take it before reading, as <see cref="WhenChanged"/>): what a wait
+    /// for the job's end needs, without waking at every record. A store may complete it at any change, as
+    /// <see cref="WhenChanged"/> does; a waiter reads the job to know.
     /// </summary>
-    Task WhenSnapshotChanged(string id) => WhenChanged(id);
+    Task WhenFinished(string id) => WhenChanged(id);
 
     /// <summary>
     /// Completes once a cancel was asked for the job (<see cref="JobSnapshot.CancelRequestedAt"/>), or it is gone: the

@@ -172,12 +172,13 @@ internal sealed partial class JobService(
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var woken = false;
         while (true)
         {
-            // Woken by changes of the snapshot only, and read without records until the end: a shared store would
-            // otherwise send the history so far at every epoch.
-            var changed = store.WhenSnapshotChanged(id);
-            var read = await store.ReadAsync(id, 0, 0, cancellationToken);
+            // Woken when the job ends, not at every epoch; the first look is without records (with a shared store it
+            // would carry the history so far), and a look after a wake-up takes them, as it is most likely the last.
+            var changed = store.WhenFinished(id);
+            var read = await store.ReadAsync(id, 0, woken ? int.MaxValue : 0, cancellationToken);
             if (read is null)
             {
                 return null;
@@ -185,9 +186,10 @@ internal sealed partial class JobService(
 
             if (read.Job.IsFinished || deadline.IsCancellationRequested)
             {
-                return await store.ReadAsync(id, 0, int.MaxValue, cancellationToken);
+                return woken ? read : await store.ReadAsync(id, 0, int.MaxValue, cancellationToken);
             }
 
+            woken = true;
             try
             {
                 await changed.WaitAsync(deadline.Token);

@@ -13,7 +13,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _snapshots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _finished = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _canceled = new(StringComparer.Ordinal);
     private TaskCompletionSource _queued = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,7 +36,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         // Subscriptions are restored by the client after a reconnect.
         var subscriber = _multiplexer.GetSubscriber();
         subscriber.Subscribe(RedisChannel.Literal(Keys.ChangedChannel), (_, id) => Complete(_changed, id!));
-        subscriber.Subscribe(RedisChannel.Literal(Keys.SnapshotChannel), (_, id) => Complete(_snapshots, id!));
+        subscriber.Subscribe(RedisChannel.Literal(Keys.FinishedChannel), (_, id) => Complete(_finished, id!));
         subscriber.Subscribe(RedisChannel.Literal(Keys.CancelChannel), (_, id) => Complete(_canceled, id!));
         subscriber.Subscribe(RedisChannel.Literal(Keys.QueueChannel), (_, _) => Interlocked.Exchange(ref _queued, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
     }
@@ -52,8 +52,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>Completes at the next change message for the job, or after the poll interval.</summary>
     public Task WhenChanged(string id) => Wait(_changed, id);
 
-    /// <summary>Completes at the next message that the job's snapshot changed, or after the poll interval.</summary>
-    public Task WhenSnapshotChanged(string id) => Wait(_snapshots, id);
+    /// <summary>Completes at the message that the job finished or was deleted, or after the poll interval.</summary>
+    public Task WhenFinished(string id) => Wait(_finished, id);
 
     /// <summary>Completes at the next cancel message for the job, or after the poll interval.</summary>
     public Task WhenCancelMessage(string id) => Wait(_canceled, id);
@@ -126,8 +126,8 @@ internal sealed class RedisKeys(string prefix)
 
     public string CancelChannel => $"{prefix}cancel";
 
-    /// <summary>Where a change of a job's snapshot (or its deletion) is announced, besides <see cref="ChangedChannel"/>.</summary>
-    public string SnapshotChannel => $"{prefix}snapshot";
+    /// <summary>Where a job's end (or its deletion) is announced, besides <see cref="ChangedChannel"/>.</summary>
+    public string FinishedChannel => $"{prefix}finished-jobs";
 
     public string QueueChannel => $"{prefix}queued";
 }

@@ -49,7 +49,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
     // with a condition would take two), else answers the value it is now, so the next attempt needs no read. A finished
     // job's snapshot, records and trace expire, its plan goes, and from then on it holds only what it wrote. KEYS: job,
     // plan, records, trace, then the budget's. ARGV: value read, new value, finished (1/0), age ms, channel, job id,
-    // cancel channel (empty: none), sequence, snapshot channel. Returns { 1 } applied, { 0, value now } changed meanwhile, { -1 } gone.
+    // cancel channel (empty: none), sequence, finished channel. Returns { 1 } applied, { 0, value now } changed meanwhile, { -1 } gone.
     private const string UpdateScript = RedisJobMemory.Functions + "\n" + """
         local b = { KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9] }
         local current = redis.call('GET', KEYS[1])
@@ -61,17 +61,17 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
             redis.call('PEXPIRE', KEYS[4], ARGV[4])
             finish(b, ARGV[6], ARGV[8])
+            redis.call('PUBLISH', ARGV[9], ARGV[6])
         else
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
         end
         redis.call('PUBLISH', ARGV[5], ARGV[6])
-        redis.call('PUBLISH', ARGV[9], ARGV[6])
         if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[6]) end
         return { 1 }
         """;
 
     // Removes the job, its data and its budget entries, and wakes its readers and its worker. KEYS: job, plan, records,
-    // trace, then the budget's. ARGV: job id, changed channel, cancel channel, snapshot channel. Returns whether the job was there.
+    // trace, then the budget's. ARGV: job id, changed channel, cancel channel, finished channel. Returns whether the job was there.
     private const string DeleteScript = RedisJobMemory.Functions + "\n" + """
         local b = { KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9] }
         local deleted = redis.call('DEL', KEYS[1])
@@ -238,7 +238,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(
                 UpdateScript,
                 [key, Keys.Plan(id), Keys.Records(id), Keys.Trace(id), .. _memory.BudgetKeys],
-                [raw, written, next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel, next.Sequence, Keys.SnapshotChannel]))!;
+                [raw, written, next.IsFinished ? 1 : 0, (long)options.Value.MaxJobAge.TotalMilliseconds, Keys.ChangedChannel, id, cancel, next.Sequence, Keys.FinishedChannel]))!;
             switch ((int)result[0])
             {
                 case 1:
@@ -295,7 +295,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
 
     public Task WhenChanged(string id) => redis.WhenChanged(id);
 
-    public Task WhenSnapshotChanged(string id) => redis.WhenSnapshotChanged(id);
+    public Task WhenFinished(string id) => redis.WhenFinished(id);
 
     // The watch ends without throwing when the token is canceled (nearly every job ends before a cancel); WaitAsync
     // then answers a canceled task, as the contract says, without an exception thrown for each job.
@@ -330,7 +330,7 @@ internal sealed class RedisJobStore(RedisConnection redis, IOptions<TrainingJobO
         return (int)await redis.Database.ScriptEvaluateAsync(
             DeleteScript,
             [Keys.Job(id), Keys.Plan(id), Keys.Records(id), Keys.Trace(id), .. _memory.BudgetKeys],
-            [id, Keys.ChangedChannel, Keys.CancelChannel, Keys.SnapshotChannel]) == 1;
+            [id, Keys.ChangedChannel, Keys.CancelChannel, Keys.FinishedChannel]) == 1;
     }
 
     /// <summary>Keys expire by themselves; this drops the list and budget entries of the oldest jobs that expired.</summary>

@@ -12,9 +12,9 @@ and last, with two replicas on Redis: a job's replica killed (SIGKILL), the time
 (bounded by Training:LeaseDuration, LEASE here).
 
 Needs python3, redis-server, the .NET SDK (or APP_DIR: an already published app). Loopback only, bounded: about
-2 minutes. Settings (environment): DURATION (seconds per throughput phase, default 6), WARMUP (seconds of small jobs,
-and half as long of CSV jobs, before each setup is measured, default 2), CLIENTS (default 8), FOLLOWERS
-(default 40), LEASE (default 00:00:05).
+3 minutes. Settings (environment): DURATION (seconds per throughput phase, default 6), WARMUP (seconds of small jobs,
+and half as long of CSV jobs, before each setup is measured, default 10: a replica on Redis reaches its pace only
+after several seconds of load), CLIENTS (default 8), FOLLOWERS (default 40), LEASE (default 00:00:05).
 
     python3 tests/load/store-throughput.py
 """
@@ -39,7 +39,7 @@ DURATION = float(os.environ.get("DURATION", "6"))
 CLIENTS = int(os.environ.get("CLIENTS", "8"))
 FOLLOWERS = int(os.environ.get("FOLLOWERS", "40"))
 LEASE = os.environ.get("LEASE", "00:00:05")
-WARMUP = float(os.environ.get("WARMUP", "2"))
+WARMUP = float(os.environ.get("WARMUP", "10"))
 processes = []
 
 rng = random.Random(7)

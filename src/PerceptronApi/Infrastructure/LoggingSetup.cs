@@ -2,7 +2,6 @@ using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace PerceptronApi.Infrastructure;
@@ -45,9 +44,10 @@ internal static class LoggingSetup
                 .Enrich.FromLogContext();
 
             // A predict call is microseconds of work: a request only queues its event; the console is written in batches
-            // on a background task, and when the queue is full events are dropped rather than making requests wait.
+            // on a background task, and when the queue is full events are dropped rather than making requests wait. The
+            // JSON lines are those of Serilog's compact formatter, written by one that spends less on each.
             ITextFormatter formatter = json
-                ? new CompactJsonFormatter()
+                ? new CompactJsonLineFormatter()
                 : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
             logger.WriteTo.Sink(new BatchedConsoleSink(formatter), new BatchingOptions
             {

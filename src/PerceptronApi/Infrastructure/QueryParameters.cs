@@ -16,9 +16,9 @@ internal static class QueryParameters
         var known = names.Length == 0 ? "This route takes no query parameters." : $"Known: {string.Join(", ", names)}.";
         builder.AddEndpointFilter((context, next) =>
         {
-            // Most requests have no query string: nothing to look at.
-            var query = context.HttpContext.Request.Query;
-            if (query.Count == 0)
+            // Most requests have no query string: nothing to look at, and no query collection made to find that out.
+            var request = context.HttpContext.Request;
+            if (!request.QueryString.HasValue || request.Query is not { Count: > 0 } query)
             {
                 return next(context);
             }

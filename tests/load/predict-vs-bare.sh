@@ -2,8 +2,8 @@
 # POST /api/v1/predict (the tutorial's AND weights, its 4 rows) on the service against a bare minimal-API route that
 # computes the same answer (tests/load/bare), alternately: A B A B ... for ROUNDS rounds. Both servers run at once, each
 # pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout as in a container);
-# wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: ROUNDS × 2 ×
-# (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
+# wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: 2 × FIRST_WARMUP +
+# ROUNDS × 2 × (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
 # figures, which is why the runs alternate and the ratio is reported per pair. Needs wrk and taskset.
 # BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round (A B C A B C ...), reported
 # against the same bare runs: the before and after of a change in one run.
@@ -13,6 +13,10 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
+# Once, before the rounds, each server is driven this long: on one pinned core under load the JIT needs tens of seconds
+# to bring a server's hot path to its final tier, and the service has far more code on it than the bare app, so
+# without this the first rounds measure the compiler rather than the route.
+FIRST_WARMUP=${FIRST_WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -51,8 +55,9 @@ service_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "h
 bare_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/bare.port")/api/v1/predict")
 if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; echo " service: $service_body"; echo " bare:    $bare_body"; exit 1; fi
 echo "Both answer: $service_body"
-echo "POST /api/v1/predict, $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "POST /api/v1/predict, ${FIRST_WARMUP}s of warm-up for each server, then $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %12s %12s %7s   %10s %10s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio
+for name in $names; do load "$name" "$FIRST_WARMUP" >/dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
   for name in $names; do
     load "$name" "$WARMUP" >/dev/null

@@ -27,6 +27,8 @@ internal sealed partial class TrainingWorker(
 {
     public const string ShutdownReason = "The service shut down before the job finished.";
 
+    public const string UnreadablePlanReason = "The job's data was stored by a version of the service whose format this version cannot read; submit the request again.";
+
     private readonly IJobStore _store = jobs.Store;
 
     /// <summary>At most this many writes (or about <see cref="MaxBytesPerCall"/>) go to the store in one call, so no one
@@ -112,7 +114,23 @@ internal sealed partial class TrainingWorker(
         // before the job trains.
         var reading = _store.ReadPlanAsync(id, CancellationToken.None);
         var started = await _store.UpdateAsync(id, job => job.IsFinished ? null : job with { Status = JobStatus.Running, StartedAt = now, Attempts = job.Attempts + 1 }, CancellationToken.None);
-        var plan = await reading;
+        TrainingPlan? plan;
+        try
+        {
+            plan = await reading;
+        }
+        catch (UnreadablePlanException unreadable) when (started is { Applied: true })
+        {
+            LogUnreadablePlan(logger, id, unreadable.Message);
+            await FailAsync(id, StatusCodes.Status500InternalServerError, "Job data unreadable", UnreadablePlanReason);
+            await queue.CompleteAsync(lease, CancellationToken.None);
+            return;
+        }
+        catch (UnreadablePlanException)
+        {
+            plan = null;
+        }
+
         if (started is not { Applied: true } || plan is null)
         {
             // Canceled or deleted while it waited.
@@ -390,6 +408,9 @@ internal sealed partial class TrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Training job {JobId} failed: its stored plan cannot be read ({Reason})")]
+    private static partial void LogUnreadablePlan(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Training job {JobId} crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception, string jobId);

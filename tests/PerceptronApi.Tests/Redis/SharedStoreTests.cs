@@ -133,6 +133,31 @@ public sealed class SharedStoreTests(RedisServer server) : IClassFixture<RedisSe
     }
 
     [SkippableFact]
+    public async Task AJobWhosePlanThisVersionCannotRead_FailsWithTheReason_InsteadOfGoingBackToTheQueue()
+    {
+        var prefix = NewPrefix();
+        await using var api = RedisTrainingFactory.Create(server, new() { ["Training:Workers"] = "0" }, prefix);
+        var front = api.CreateClient();
+        var id = await front.StartAsync("""{ "gate": "NOR" }""");
+
+        // The layout of an earlier version: the inputs as decimal numbers, not as their bits.
+        var redis = api.Services.GetRequiredService<RedisConnection>();
+        var plan = JsonNode.Parse((byte[])(await redis.Database.StringGetAsync(redis.Keys.Plan(id)))!)!;
+        plan["inputs"] = new JsonArray(0, 0, 0, 1, 1, 0, 1, 1);
+        await redis.Database.StringSetAsync(redis.Keys.Plan(id), plan.ToJsonString(), expiry: null, keepTtl: true);
+
+        await using var worker = RedisTrainingFactory.Create(server, new() { ["Training:Workers"] = "1" }, prefix);
+        _ = worker.Services; // started: its worker takes the job
+        var job = await front.WaitForStatusAsync(id, "failed");
+
+        Assert.Equal(1, job["attempts"]!.GetValue<int>());
+        Assert.Equal(TrainingWorker.UnreadablePlanReason, job["statusReason"]!.GetValue<string>());
+        Assert.Equal("Job data unreadable", job["error"]!["title"]!.GetValue<string>());
+        Assert.Equal(500, job["error"]!["status"]!.GetValue<int>());
+        Assert.Equal(0, await redis.Database.StreamLengthAsync(redis.Keys.Records(id)));
+    }
+
+    [SkippableFact]
     public async Task WhileRedisIsDown_ReadinessAndJobRoutesAnswer503_AndRecoverWhenItReturns()
     {
         server.SkipIfMissing();

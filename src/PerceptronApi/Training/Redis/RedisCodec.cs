@@ -26,7 +26,23 @@ internal static class RedisCodec
 
     public static TrainingPlan ReadPlan(byte[] json)
     {
-        var stored = JsonSerializer.Deserialize<StoredPlan>(json, Options)!;
+        StoredPlan stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<StoredPlan>(json, Options)!;
+        }
+        catch (JsonException exception)
+        {
+            // A plan in another version's layout (builds before the bits layout wrote the numbers as decimals): no
+            // worker of this version can ever read it, so it must not go back to the queue to fail again.
+            throw new UnreadablePlanException(exception.Message);
+        }
+
+        if (stored.Inputs.Length != stored.Samples * stored.Features * sizeof(double) || stored.Labels.Length != stored.Samples * sizeof(double))
+        {
+            throw new UnreadablePlanException($"{stored.Inputs.Length} bytes of inputs and {stored.Labels.Length} of labels for {stored.Samples} samples of {stored.Features} features.");
+        }
+
         var inputs = Doubles(stored.Inputs);
         var data = new TrainingSet(Matrix.FromRowMajor(inputs, stored.Samples, stored.Features), ImmutableCollectionsMarshal.AsImmutableArray(Doubles(stored.Labels)));
         return new TrainingPlan(data, stored.Options, stored.Parameters, stored.Classes);

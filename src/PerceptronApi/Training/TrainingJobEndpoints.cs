@@ -15,7 +15,7 @@ internal static class TrainingJobEndpoints
     public static RouteGroupBuilder MapTrainingJobEndpoints(this IEndpointRouteBuilder app)
     {
         // With API keys configured every route needs one, and a key sees only the jobs it created.
-        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs")
+        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs").WithRouteLabels()
             .RequireApiKey()
             .OnlyOwnJobs()
             .ProducesProblem(StatusCodes.Status401Unauthorized);

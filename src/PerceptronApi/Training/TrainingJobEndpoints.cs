@@ -345,7 +345,10 @@ internal static class TrainingJobEndpoints
     public static async Task<Results<StepsResult, ValidationProblem, ProblemHttpResult>> GetTrainingJobSteps(string id, string epoch, IJobStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var number = QueryValues.Integer("epoch", epoch, errors);
+        // An epoch past the integers' range is one no job reaches (maxEpochs is an int): not trained, a 404 as for any
+        // epoch after the last, not a malformed request.
+        var beyondReach = epoch.Length > 0 && epoch.All(char.IsAsciiDigit) && !int.TryParse(epoch, System.Globalization.CultureInfo.InvariantCulture, out _);
+        var number = beyondReach ? null : QueryValues.Integer("epoch", epoch, errors);
         if (number < 1)
         {
             errors["epoch"] = [$"must be 1 or more: epoch 0 is the initial weights, before any step (got {number})."];
@@ -369,13 +372,13 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} kept no sample steps: start a job with \"trace\": true (perceptron, pocket or averaged) to read its epochs step by step.");
         }
 
-        if (await store.ReadTraceAsync(id, number!.Value, cancellationToken) is not { } trace)
+        if (number is null || await store.ReadTraceAsync(id, number.Value, cancellationToken) is not { } trace)
         {
             var trained = read.Job.IsFinished ? $"it stopped after epoch {read.LastEpoch}" : $"it is {ModelMapping.Name(read.Job.Status)} and has trained {read.LastEpoch} epoch(s) so far";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Epoch not trained",
-                detail: $"Training job {id} has no epoch {number}: {trained}.");
+                detail: $"Training job {id} has no epoch {number?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? epoch}: {trained}.");
         }
 
         return new StepsResult(trace.Json);

@@ -313,7 +313,8 @@ internal static class TrainingJobEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var start = QueryValues.Integer("from", from, errors) ?? 0;
+        var beyondReach = QueryValues.IsBeyondAnyEpoch(from);
+        var start = beyondReach ? int.MaxValue : QueryValues.Integer("from", from, errors) ?? 0;
         if (start < 0)
         {
             errors["from"] = [$"must be 0 or more (got {start})."];
@@ -333,7 +334,7 @@ internal static class TrainingJobEndpoints
         var end = Math.Min(start, read.RecordCount) + read.Records.Count;
 
         // More records exist, or will once the running job records them (never a cursor before the one asked for).
-        var next = end < read.RecordCount || !read.Job.IsFinished ? JobLinks.NextHistory(id, Math.Max(end, start), size) : null;
+        var next = !beyondReach && (end < read.RecordCount || !read.Job.IsFinished) ? JobLinks.NextHistory(id, Math.Max(end, start), size) : null;
         return TypedResults.Ok(new Page<RecordJson>(RecordJson.From(read.Records), next));
     }
 
@@ -345,9 +346,8 @@ internal static class TrainingJobEndpoints
     public static async Task<Results<StepsResult, ValidationProblem, ProblemHttpResult>> GetTrainingJobSteps(string id, string epoch, IJobStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        // An epoch past the integers' range is one no job reaches (maxEpochs is an int): not trained, a 404 as for any
-        // epoch after the last, not a malformed request.
-        var beyondReach = epoch.Length > 0 && epoch.All(char.IsAsciiDigit) && !int.TryParse(epoch, System.Globalization.CultureInfo.InvariantCulture, out _);
+        // Not trained, a 404 as for any epoch after the last.
+        var beyondReach = QueryValues.IsBeyondAnyEpoch(epoch);
         var number = beyondReach ? null : QueryValues.Integer("epoch", epoch, errors);
         if (number < 1)
         {

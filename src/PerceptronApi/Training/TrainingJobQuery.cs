@@ -174,6 +174,13 @@ internal static class QueryValues
         return null;
     }
 
+    /// <summary>
+    /// A whole number in digits too large for an int: an epoch past any a job can reach (maxEpochs is an int), so a
+    /// route asking for it finds nothing there rather than a malformed request.
+    /// </summary>
+    public static bool IsBeyondAnyEpoch(string? text) =>
+        !string.IsNullOrEmpty(text) && text.All(char.IsAsciiDigit) && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
     /// <summary>Comma-separated values (a repeated parameter arrives joined the same way); each is named by its index.</summary>
     public static List<T>? List<T>(string name, string? text, Dictionary<string, string[]> errors, Func<string, string?, Dictionary<string, string[]>, T?> item)
         where T : struct

@@ -110,11 +110,12 @@ public sealed record TrainingJobQuery
             TargetLoss = QueryValues.Number("targetLoss", TargetLoss, errors),
         };
 
-        if (InitialBias is null != InitialWeights is null)
+        // An empty value counts as left out, as for every other parameter: one half alone is an error, not ignored.
+        if (string.IsNullOrEmpty(InitialBias) != string.IsNullOrEmpty(InitialWeights))
         {
-            errors[InitialBias is null ? "initialWeights.bias" : "initialWeights.weights"] = ["is required with the other initialWeights parameter."];
+            errors[string.IsNullOrEmpty(InitialBias) ? "initialWeights.bias" : "initialWeights.weights"] = ["is required with the other initialWeights parameter."];
         }
-        else if (InitialBias is not null)
+        else if (!string.IsNullOrEmpty(InitialBias))
         {
             var bias = QueryValues.Number("initialWeights.bias", InitialBias, errors);
             var weights = QueryValues.List("initialWeights.weights", InitialWeights, errors, QueryValues.Number);

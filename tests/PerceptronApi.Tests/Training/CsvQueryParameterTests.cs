@@ -62,6 +62,8 @@ public class CsvQueryParameterTests(TrainingFactory factory) : IClassFixture<Tra
         { "algorithm=backpropagation&initialLayers=%5B%5B", "initialLayers", "ends before its JSON is complete" },
         { "initialWeights.bias=0.5&initialWeights.weights=0.1,,0.2", "initialWeights.weights[1]", "is empty: separate the values with single commas." },
         { "initialWeights.bias=0.5&initialWeights.weights=0.1,x", "initialWeights.weights[1]", "must be a finite number (got \"x\")." },
+        { "initialWeights.bias=0.5&initialWeights.weights=", "initialWeights.weights", "is required with the other initialWeights parameter." },
+        { "initialWeights.bias=&initialWeights.weights=0.1,0.2", "initialWeights.bias", "is required with the other initialWeights parameter." },
     };
 
     [Theory]

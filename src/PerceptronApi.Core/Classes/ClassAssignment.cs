@@ -20,7 +20,7 @@ public sealed record ClassAssignment(ImmutableArray<ClassLabel> Classes, Immutab
     public bool IsOneVsRest => Classes.Length >= 3;
 
     /// <summary>
-    /// Resolves <paramref name="labels"/> for <paramref name="options"/>. Issues (named by JSON path): a mix of numbers
+    /// Resolves <paramref name="labels"/> for <paramref name="options"/>. Issues (at structured locations): a mix of numbers
     /// and strings, non-finite numbers, fewer than two classes outside the label set, more than two with
     /// backpropagation. The count of labels against the rows is the trainer's check, not this one's.
     /// </summary>
@@ -35,7 +35,7 @@ public sealed record ClassAssignment(ImmutableArray<ClassLabel> Classes, Immutab
         {
             if (labels[i].IsNumber != labels[0].IsNumber)
             {
-                issues.Add(new(IssueLocation.Label(i), $"must be {(labels[0].IsNumber ? "a number" : "a string")} like labels[0]: the labels are all numbers or all strings"));
+                issues.Add(ValidationIssue.Referring(IssueLocation.Label(i), $"must be {(labels[0].IsNumber ? "a number" : "a string")} like the first label ({{0}}): the labels are all numbers or all strings", IssueLocation.Label(0)));
                 listed++;
             }
             else if (labels[i].IsNumber && !double.IsFinite(labels[i].Number))

@@ -11,7 +11,7 @@ internal static class GateEndpoints
 {
     public static RouteGroupBuilder MapGateEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/gates").WithTags("Gates").AllowQuery();
+        var group = app.MapGroup("/api/v1/gates").WithTags("Gates").WithRouteLabels().AllowQuery();
 
         group.MapGet("/", ListGates)
             .WithName(nameof(ListGates))

@@ -16,7 +16,7 @@ internal static class HealthSetup
 
     public static IEndpointRouteBuilder MapContractHealthChecks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health").WithTags("Health");
+        var group = app.MapGroup("/health").WithTags("Health").WithRouteLabels();
         group.MapGet("/live", Live)
             .WithName("Live")
             .WithSummary("Liveness: the process answers")

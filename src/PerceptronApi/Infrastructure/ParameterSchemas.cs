@@ -32,7 +32,16 @@ internal sealed class ParameterSchemaOperationFilter : IOperationFilter
         ["initialWeights.bias"] = () => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double" },
         ["history"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
         ["shuffle"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        ["trace"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        ["stopOnCycle"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        ["targetLoss"] = () => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double" },
+        ["hiddenLayers"] = () => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" } },
+        ["initialWeights.weights"] = () => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double" } },
+        ["initialLayers"] = () => new OpenApiSchema { Type = JsonSchemaType.String },
     };
+
+    // Lists in one parameter, comma-separated (hiddenLayers=3,2), as the handler reads them.
+    private static readonly HashSet<string> CommaSeparated = new(StringComparer.Ordinal) { "hiddenLayers", "initialWeights.weights" };
 
     private static readonly Dictionary<string, OpenApiParameter> HeadersByOperation = new(StringComparer.Ordinal)
     {
@@ -60,6 +69,11 @@ internal sealed class ParameterSchemaOperationFilter : IOperationFilter
             if (parameter.In == ParameterLocation.Query && parameter.Name is { } name && QuerySchemas.TryGetValue(name, out var schema))
             {
                 parameter.Schema = schema();
+                if (CommaSeparated.Contains(name))
+                {
+                    parameter.Style = ParameterStyle.Form;
+                    parameter.Explode = false;
+                }
             }
         }
 

@@ -21,18 +21,13 @@ internal sealed class RateLimitsOptions
 }
 
 /// <summary>
-/// The rate limits, with the framework's rate limiter: one sliding window per client (<see cref="ClientIdentity"/>)
-/// and policy; a request over the limit gets a 429 problem with <c>Retry-After</c>.
+/// The rate limits, with the framework's rate limiter: one <see cref="SlidingLogRateLimiter"/> per client
+/// (<see cref="ClientIdentity"/>) and policy; a request over the limit gets a 429 problem with <c>Retry-After</c>.
 /// </summary>
 internal static class RateLimitSetup
 {
     public const string Predictions = "predictions";
     public const string Jobs = "jobs";
-
-    // The framework's sliding window hands a permit back when the segment it was taken in leaves the window: at least
-    // (segments − 1) segment lengths later. Windows of segments/(segments − 1) times the nominal length make that at
-    // least the nominal length, so no client gets more than N requests in ANY second or minute, not only in aligned ones.
-    private const int Segments = 10;
 
     public static IServiceCollection AddContractRateLimits(this IServiceCollection services)
     {
@@ -64,18 +59,11 @@ internal static class RateLimitSetup
     private static RateLimitsOptions Settings(IEndpointRouteBuilder app) =>
         app.ServiceProvider.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
 
-    /// <summary>The window of <paramref name="permits"/> requests over <paramref name="window"/>, per client.</summary>
+    /// <summary>The sliding log of <paramref name="permits"/> requests in any <paramref name="window"/>, per client.</summary>
     public static RateLimitPartition<string> Partition(HttpContext context, int permits, TimeSpan window) =>
         permits == 0
             ? RateLimitPartition.GetNoLimiter("off")
-            : RateLimitPartition.GetSlidingWindowLimiter(ClientIdentity.Of(context), _ => new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = window * Segments / (Segments - 1),
-                SegmentsPerWindow = Segments,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            : RateLimitPartition.Get(ClientIdentity.Of(context), _ => new SlidingLogRateLimiter(permits, window, context.RequestServices.GetRequiredService<TimeProvider>()));
 
     private static RateLimitsOptions Settings(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
@@ -85,10 +73,10 @@ internal static class RateLimitSetup
         var context = rejected.HttpContext;
         var settings = Settings(context);
         var jobs = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Jobs;
-        var window = jobs ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(1);
 
-        // A permit comes back one segment after the window passes its oldest use at the latest.
-        var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : window / (Segments - 1);
+        // The time until the oldest request in the window leaves it (always more than 0), in whole seconds rounded up:
+        // Retry-After has no fractions, and a client that waits that long finds a permit.
+        var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : jobs ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -9,7 +9,7 @@ internal static class PredictionEndpoints
 {
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Predict").AllowQuery().RequirePredictionRateLimit(app);
+        var group = app.MapGroup("/api/v1").WithTags("Predict").WithRouteLabels().AllowQuery().RequirePredictionRateLimit(app);
 
         group.MapPost("/predict", Predict)
             // The handler checks the request's shape itself (the same rules and messages): the framework's validation

@@ -38,16 +38,32 @@ internal sealed class ClientJobQuota(IJobStore store, IOptions<JobQuotaOptions> 
         }
 
         var active = new List<string>(entry.Jobs.Count);
-        foreach (var id in entry.Jobs)
+        try
         {
-            if (await store.ReadAsync(id, 0, 0, CancellationToken.None) is { Job.IsFinished: false })
+            foreach (var id in entry.Jobs)
             {
-                active.Add(id);
+                if (await store.ReadAsync(id, 0, 0, cancellationToken) is { Job.IsFinished: false })
+                {
+                    active.Add(id);
+                }
             }
+        }
+        catch
+        {
+            // A store that times out (Redis: a 503) or a request given up: the turn goes back, or every later request
+            // of this client would wait for it for ever. The jobs counted so far stay as they were.
+            EndTurn(client, entry);
+            throw;
         }
 
         entry.Jobs = active;
         return new Slot(this, client, entry, active.Count < options.Value.MaxActiveJobsPerClient);
+    }
+
+    private void EndTurn(string client, Client entry)
+    {
+        entry.Turn.Release();
+        Leave(client, entry);
     }
 
     private void Leave(string client, Client entry)
@@ -71,11 +87,7 @@ internal sealed class ClientJobQuota(IJobStore store, IOptions<JobQuotaOptions> 
         /// <summary>Counts an accepted job against the client.</summary>
         public void Add(string id) => entry.Jobs.Add(id);
 
-        public void Dispose()
-        {
-            entry.Turn.Release();
-            quota.Leave(client, entry);
-        }
+        public void Dispose() => quota.EndTurn(client, entry);
     }
 
     /// <summary>A client's active jobs; <see cref="Jobs"/> is read and written only during its turn.</summary>

@@ -25,7 +25,7 @@ internal static class JobTraining
                 plan.Options,
                 record => write(new JobRecord(record.Epoch, JsonSerializer.SerializeToUtf8Bytes(NetworkRecordDto.From(record), json))),
                 cancellationToken);
-            return new JobResult(null, null, network.Converged, network.StopReason, network.Epochs, network.Errors, network.Accuracy, network.Loss, Layers: ModelMapping.ToLayers(network.Model));
+            return new JobResult(null, null, network.Converged, network.StopReason, network.Epochs, network.Errors, network.Accuracy, network.Loss, Layers: ModelMapping.ToLayers(network.Model), Classes: plan.Classes?.Classes);
         }
 
         if (plan.Classes is { IsOneVsRest: true } classes)

@@ -75,7 +75,10 @@ public sealed record TrainingJobRequest : IValidatableObject
     public double? TargetLoss { get; init; }
 
     /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => DataProblems().Concat(ShapeProblems());
+
+    /// <summary>Where the training data should be and is not (a CSV body brings its own).</summary>
+    private IEnumerable<ValidationResult> DataProblems()
     {
         var ownData = Inputs is not null || Labels is not null;
         if (Gate is null && !ownData)
@@ -94,7 +97,11 @@ public sealed record TrainingJobRequest : IValidatableObject
         {
             yield return new ValidationResult("is required with \"inputs\".", ["labels"]);
         }
+    }
 
+    /// <summary>Starting weights that have no weights, wherever the request came from (a JSON body or a CSV's query).</summary>
+    internal IEnumerable<ValidationResult> ShapeProblems()
+    {
         if (InitialWeights is { Weights: null or { Count: 0 } })
         {
             yield return new ValidationResult("must have at least one weight.", ["initialWeights.weights"]);

@@ -15,7 +15,7 @@ internal static class TrainingJobEndpoints
     public static RouteGroupBuilder MapTrainingJobEndpoints(this IEndpointRouteBuilder app)
     {
         // With API keys configured every route needs one, and a key sees only the jobs it created.
-        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs")
+        var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs").WithRouteLabels()
             .RequireApiKey()
             .OnlyOwnJobs()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -313,7 +313,8 @@ internal static class TrainingJobEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var start = QueryValues.Integer("from", from, errors) ?? 0;
+        var beyondReach = QueryValues.IsBeyondAnyEpoch(from);
+        var start = beyondReach ? int.MaxValue : QueryValues.Integer("from", from, errors) ?? 0;
         if (start < 0)
         {
             errors["from"] = [$"must be 0 or more (got {start})."];
@@ -333,7 +334,7 @@ internal static class TrainingJobEndpoints
         var end = Math.Min(start, read.RecordCount) + read.Records.Count;
 
         // More records exist, or will once the running job records them (never a cursor before the one asked for).
-        var next = end < read.RecordCount || !read.Job.IsFinished ? JobLinks.NextHistory(id, Math.Max(end, start), size) : null;
+        var next = !beyondReach && (end < read.RecordCount || !read.Job.IsFinished) ? JobLinks.NextHistory(id, Math.Max(end, start), size) : null;
         return TypedResults.Ok(new Page<RecordJson>(RecordJson.From(read.Records), next));
     }
 
@@ -345,7 +346,9 @@ internal static class TrainingJobEndpoints
     public static async Task<Results<StepsResult, ValidationProblem, ProblemHttpResult>> GetTrainingJobSteps(string id, string epoch, IJobStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var number = QueryValues.Integer("epoch", epoch, errors);
+        // Not trained, a 404 as for any epoch after the last.
+        var beyondReach = QueryValues.IsBeyondAnyEpoch(epoch);
+        var number = beyondReach ? null : QueryValues.Integer("epoch", epoch, errors);
         if (number < 1)
         {
             errors["epoch"] = [$"must be 1 or more: epoch 0 is the initial weights, before any step (got {number})."];
@@ -369,13 +372,13 @@ internal static class TrainingJobEndpoints
                 detail: $"Training job {id} kept no sample steps: start a job with \"trace\": true (perceptron, pocket or averaged) to read its epochs step by step.");
         }
 
-        if (await store.ReadTraceAsync(id, number!.Value, cancellationToken) is not { } trace)
+        if (number is null || await store.ReadTraceAsync(id, number.Value, cancellationToken) is not { } trace)
         {
             var trained = read.Job.IsFinished ? $"it stopped after epoch {read.LastEpoch}" : $"it is {ModelMapping.Name(read.Job.Status)} and has trained {read.LastEpoch} epoch(s) so far";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Epoch not trained",
-                detail: $"Training job {id} has no epoch {number}: {trained}.");
+                detail: $"Training job {id} has no epoch {number?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? epoch}: {trained}.");
         }
 
         return new StepsResult(trace.Json);

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PerceptronApi.Core.Model;
 using PerceptronApi.Core.Training;
@@ -43,7 +44,7 @@ public sealed record TrainingJobQuery
     [FromQuery(Name = "initialWeights.bias")]
     public string? InitialBias { get; init; }
 
-    /// <summary>The starting weights, comma-separated (with initialWeights.bias). Only with a text/csv body.</summary>
+    /// <summary>The starting weights, comma-separated, e.g. 0.7,-0.2 (with initialWeights.bias). Only with a text/csv body.</summary>
     [FromQuery(Name = "initialWeights.weights")]
     public string? InitialWeights { get; init; }
 
@@ -59,9 +60,28 @@ public sealed record TrainingJobQuery
     [FromQuery(Name = "seed")]
     public string? Seed { get; init; }
 
-    /// <summary>ADALINE's loss tolerance. Only with a text/csv body.</summary>
+    /// <summary>ADALINE and backpropagation: stop once the loss falls by less than this in an epoch. Only with a text/csv body.</summary>
     [FromQuery(Name = "tolerance")]
     public string? Tolerance { get; init; }
+
+    /// <summary>Perceptron and pocket: true (default) or false, whether a repeated end-of-epoch state stops the run. Only with a text/csv body.</summary>
+    [FromQuery(Name = "stopOnCycle")]
+    public string? StopOnCycle { get; init; }
+
+    /// <summary>Backpropagation: the hidden layers' sizes, comma-separated, e.g. 2 or 3,2. Only with a text/csv body.</summary>
+    [FromQuery(Name = "hiddenLayers")]
+    public string? HiddenLayers { get; init; }
+
+    /// <summary>
+    /// Backpropagation: the starting network as the JSON of "initialLayers" (URL-encoded), e.g.
+    /// [[{"bias":0.1,"weights":[0.2,-0.3]}],[{"bias":0,"weights":[0.5]}]]. Only with a text/csv body.
+    /// </summary>
+    [FromQuery(Name = "initialLayers")]
+    public string? InitialLayers { get; init; }
+
+    /// <summary>Backpropagation: stop at the first epoch whose loss is at most this. Only with a text/csv body.</summary>
+    [FromQuery(Name = "targetLoss")]
+    public string? TargetLoss { get; init; }
 
     /// <summary>The query parameter names this record reads.</summary>
     internal static FrozenSet<string> Names { get; } = typeof(TrainingJobQuery).GetProperties()
@@ -70,7 +90,7 @@ public sealed record TrainingJobQuery
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The request these parameters make (the CSV samples go beside it); errors are keyed by the parameter's name.</summary>
-    internal TrainingJobRequest ToRequest(Dictionary<string, string[]> errors)
+    internal TrainingJobRequest ToRequest(JsonSerializerOptions json, Dictionary<string, string[]> errors)
     {
         var request = new TrainingJobRequest
         {
@@ -84,19 +104,33 @@ public sealed record TrainingJobQuery
             Trace = QueryValues.Boolean("trace", Trace, errors),
             Seed = QueryValues.Integer("seed", Seed, errors),
             Tolerance = QueryValues.Number("tolerance", Tolerance, errors),
+            StopOnCycle = QueryValues.Boolean("stopOnCycle", StopOnCycle, errors),
+            HiddenLayers = QueryValues.List("hiddenLayers", HiddenLayers, errors, QueryValues.Integer),
+            InitialLayers = QueryValues.Json<IReadOnlyList<IReadOnlyList<UnitDto>>>("initialLayers", InitialLayers, json, errors),
+            TargetLoss = QueryValues.Number("targetLoss", TargetLoss, errors),
         };
 
-        if (InitialBias is null != InitialWeights is null)
+        // An empty value counts as left out, as for every other parameter: one half alone is an error, not ignored.
+        if (string.IsNullOrEmpty(InitialBias) != string.IsNullOrEmpty(InitialWeights))
         {
-            errors[InitialBias is null ? "initialWeights.bias" : "initialWeights.weights"] = ["is required with the other initialWeights parameter."];
+            errors[string.IsNullOrEmpty(InitialBias) ? "initialWeights.bias" : "initialWeights.weights"] = ["is required with the other initialWeights parameter."];
         }
-        else if (InitialBias is not null)
+        else if (!string.IsNullOrEmpty(InitialBias))
         {
             var bias = QueryValues.Number("initialWeights.bias", InitialBias, errors);
-            var weights = InitialWeights!.Split(',').Select((text, i) => QueryValues.Number($"initialWeights.weights[{i}]", text, errors)).ToList();
-            if (bias is not null && weights.All(w => w is not null))
+            var weights = QueryValues.List("initialWeights.weights", InitialWeights, errors, QueryValues.Number);
+            if (bias is not null && weights is not null)
             {
-                request = request with { InitialWeights = new UnitDto(bias.Value, weights.Select(w => w!.Value).ToImmutableArray()) };
+                request = request with { InitialWeights = new UnitDto(bias.Value, weights.ToImmutableArray()) };
+            }
+        }
+
+        // The checks of the JSON body's shape that the query's types leave open (a unit of initialLayers without weights).
+        foreach (var problem in request.ShapeProblems())
+        {
+            foreach (var member in problem.MemberNames)
+            {
+                errors.TryAdd(member, [problem.ErrorMessage ?? "is invalid."]);
             }
         }
 
@@ -139,6 +173,68 @@ internal static class QueryValues
             ? $"is given more than once (got \"{text}\")."
             : text.TrimStart('-').All(char.IsAsciiDigit) ? $"is too large (got \"{text}\")." : $"must be an integer (got \"{text}\")."];
         return null;
+    }
+
+    /// <summary>
+    /// A whole number in digits too large for an int: an epoch past any a job can reach (maxEpochs is an int), so a
+    /// route asking for it finds nothing there rather than a malformed request.
+    /// </summary>
+    public static bool IsBeyondAnyEpoch(string? text) =>
+        !string.IsNullOrEmpty(text) && text.All(char.IsAsciiDigit) && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>Comma-separated values (a repeated parameter arrives joined the same way); each is named by its index.</summary>
+    public static List<T>? List<T>(string name, string? text, Dictionary<string, string[]> errors, Func<string, string?, Dictionary<string, string[]>, T?> item)
+        where T : struct
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var items = text.Split(',');
+        var values = new List<T>(items.Length);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].Length == 0)
+            {
+                errors[$"{name}[{i}]"] = ["is empty: separate the values with single commas."];
+            }
+            else if (item($"{name}[{i}]", items[i], errors) is { } value)
+            {
+                values.Add(value);
+            }
+        }
+
+        return values.Count == items.Length ? values : null;
+    }
+
+    /// <summary>A value too nested for a query's text, given as JSON and read as the body's field of that name would be.</summary>
+    public static T? Json<T>(string name, string? text, JsonSerializerOptions json, Dictionary<string, string[]> errors)
+        where T : class
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(text, json);
+        }
+        catch (JsonException exception)
+        {
+            var (field, message) = Infrastructure.JsonErrorMessages.Describe(exception);
+            errors[field == "$" ? name : field.StartsWith('[') ? name + field : $"{name}.{field}"] = [message];
+            return null;
+        }
+
+        if (value is null)
+        {
+            errors[name] = ["must not be null."];
+        }
+
+        return value;
     }
 
     public static bool? Boolean(string name, string? text, Dictionary<string, string[]> errors)

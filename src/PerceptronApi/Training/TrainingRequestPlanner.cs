@@ -125,7 +125,8 @@ internal static class TrainingRequestPlanner
 
         foreach (var issue in issues)
         {
-            errors[keyOf(issue.Location)] = [issue.Message.EndsWith('.') ? issue.Message : issue.Message + "."];
+            var message = issue.MessageNaming(keyOf);
+            errors[keyOf(issue.Location)] = [message.EndsWith('.') ? message : message + "."];
         }
 
         if (errors.Count > 0)

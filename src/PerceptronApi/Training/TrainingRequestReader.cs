@@ -58,7 +58,7 @@ internal static class TrainingRequestReader
 
             // The query's values are checked as they are read, and the samples go to the planner as parsed: the
             // request's own checks (which fields a JSON body must hold) do not apply.
-            request = query.ToRequest(errors);
+            request = query.ToRequest(json, errors);
             return errors.Count > 0 ? (null, null) : (request, csv);
         }
         else

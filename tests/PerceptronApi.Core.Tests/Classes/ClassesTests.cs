@@ -79,10 +79,10 @@ public class ClassesTests
     public void Resolve_NumbersAndNamesMixed_NamesEachOddOne()
     {
         Assert.Equal(
-            [new ValidationIssue("labels[1]", "must be a number like labels[0]: the labels are all numbers or all strings"), new ValidationIssue("labels[3]", "must be a number like labels[0]: the labels are all numbers or all strings")],
+            [new ValidationIssue("labels[1]", "must be a number like the first label (labels[0]): the labels are all numbers or all strings"), new ValidationIssue("labels[3]", "must be a number like the first label (labels[0]): the labels are all numbers or all strings")],
             Issues([ClassLabel.Of(0), ClassLabel.Of("a"), ClassLabel.Of(1), ClassLabel.Of("b")]));
         Assert.Equal(
-            [new ValidationIssue("labels[1]", "must be a string like labels[0]: the labels are all numbers or all strings")],
+            [new ValidationIssue("labels[1]", "must be a string like the first label (labels[0]): the labels are all numbers or all strings")],
             Issues([ClassLabel.Of("a"), ClassLabel.Of(1)]));
     }
 

@@ -110,6 +110,27 @@ public class NetworkJobTests(TrainingFactory factory) : IClassFixture<TrainingFa
         Assert.Equal("""["no","yes"]""", parameters["classes"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task ATwoClassNetwork_CarriesItsClassesInTheResult_AsATwoClassUnitDoes()
+    {
+        var job = await _client.StartAndWaitAsync("""
+            { "inputs": [[0,1],[1,1]], "labels": ["yes", "no"], "algorithm": "backpropagation", "hiddenLayers": [2], "seed": 3, "maxEpochs": 5 }
+            """);
+
+        // classes[0] ("no") is the negative label, classes[1] ("yes") the positive one, in the result as in the parameters.
+        Assert.Equal("""["no","yes"]""", job["result"]!["classes"]!.ToJsonString());
+        Assert.Equal("""["no","yes"]""", job["parameters"]!["classes"]!.ToJsonString());
+        Assert.Equal([2, 1], job["result"]!["layers"]!.AsArray().Select(layer => layer!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task ABinaryNetwork_HasNoClassesInItsResult()
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "XOR", "algorithm": "backpropagation", "hiddenLayers": [2], "seed": 1, "maxEpochs": 5 }""");
+
+        Assert.False(job["result"]!.AsObject().ContainsKey("classes"));
+    }
+
     [Theory]
     [InlineData("""{ "gate": "XOR", "algorithm": "backpropagation" }""", "hiddenLayers", "must list the sizes of 1 or more hidden layers for backpropagation, e.g. [2].")]
     [InlineData("""{ "gate": "XOR", "algorithm": "backpropagation", "hiddenLayers": [0] }""", "hiddenLayers[0]", "must be between 1 and 4096 units (got 0).")]

@@ -132,6 +132,31 @@ public class TraceJobTests(TrainingFactory factory) : IClassFixture<TrainingFact
     }
 
     [Theory]
+    [InlineData("99999999999")]
+    [InlineData("2147483648")]
+    [InlineData("123456789012345678901234567890")]
+    public async Task AnEpochBeyondAnyJobsReach_Is404LikeAnyEpochNotTrained(string epoch)
+    {
+        var job = await _client.StartAndWaitAsync(TracedGuess);
+        var id = job["id"]!.GetValue<string>();
+        var last = job["progress"]!["epoch"]!.GetValue<int>();
+
+        var problem = await (await _client.GetAsync(Steps(id, epoch))).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        Assert.Equal(("Epoch not trained", $"Training job {id} has no epoch {epoch}: it stopped after epoch {last}."), (problem["title"]!.GetValue<string>(), problem["detail"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AnEpochBeyondReach_OfAnUntracedJob_IsItsNoTrace404()
+    {
+        var plain = (await _client.StartAndWaitAsync("""{ "gate": "NOR" }"""))["id"]!.GetValue<string>();
+
+        var problem = await (await _client.GetAsync(Steps(plain, "99999999999"))).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        Assert.Equal("No trace", problem["title"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("0", "must be 1 or more: epoch 0 is the initial weights, before any step (got 0).")]
     [InlineData("-3", "must be 1 or more: epoch 0 is the initial weights, before any step (got -3).")]
     [InlineData("one", "must be an integer (got \"one\").")]

@@ -44,7 +44,7 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         { """{ "gate": "NOR", "learning_rate": 0.5 }""", "learning_rate", "is not a field of this request." },
         { """{ "inputs": [[0, 1], [1]], "labels": [0, 1] }""", "inputs[1]", "" },
         // Labels outside the activation's set are classes (one unit for two); what stays refused is a mix, a null, one class.
-        { """{ "inputs": [[0, 1], [1, 1]], "labels": [0, "a"] }""", "labels[1]", "must be a number like labels[0]: the labels are all numbers or all strings." },
+        { """{ "inputs": [[0, 1], [1, 1]], "labels": [0, "a"] }""", "labels[1]", "must be a number like the first label (labels[0]): the labels are all numbers or all strings." },
         { """{ "inputs": [[0, 1], [1, 1]], "labels": [0, null] }""", "labels[1]", "must be a number or a string (a class label)." },
         { """{ "inputs": [[0, 1], [1, 1], [2, 2]], "labels": ["a", "b", "c"], "algorithm": "backpropagation", "hiddenLayers": [2], "maxEpochs": 10 }""", "labels", "must hold 2 classes for backpropagation" },
         { """{ "inputs": [[0, 1], [1, 1]], "labels": [0, 0], "activation": "sign" }""", "labels", "must hold -1 and 1, or at least two distinct classes (every label is 0)." },
@@ -78,7 +78,7 @@ public class TrainingJobLimitTests(SmallTrainingLimitsFactory factory) : IClassF
         { "algorithm=magic", "0,0,1\n", "algorithm", "must be one of \"perceptron\", \"pocket\", \"averaged\", \"adaline\", \"backpropagation\" (got \"magic\")." },
         { "initialWeights.bias=0.5", "0,0,1\n", "initialWeights.weights", "is required with the other initialWeights parameter." },
         { "", "0,0,2\n", "labels", "must hold 0 and 1, or at least two distinct classes (every label is 2)." },
-        { "", "x,y,label\n\n0,0,1\n0,1,0\n1,0,setosa\n", "line 5, column 3", "the labels are all numbers or all strings." },
+        { "", "x,y,label\n\n0,0,1\n0,1,0\n1,0,setosa\n", "line 5, column 3", "must be a number like the first label (line 3, column 3): the labels are all numbers or all strings." },
         { "", "NaN,0,1\n0,1,0\n", "line 1, column 1", "must be a finite number (got \"NaN\")." },
         { "", "0,Infinity,1\n", "line 1, column 2", "must be a finite number" },
         { "", "7\n0,0,1\n", "line 1", "needs at least two columns" },

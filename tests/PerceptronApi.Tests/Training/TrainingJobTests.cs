@@ -335,6 +335,32 @@ public class TrainingJobTests(TrainingFactory factory) : IClassFixture<TrainingF
         Assert.Equal(Enumerable.Range(0, 9), epochs);
     }
 
+    [Theory]
+    [InlineData("50")]
+    [InlineData("99999999999")]
+    public async Task HistoryFromPastTheLastRecord_IsAnEmptyLastPage_HoweverFar(string from)
+    {
+        var job = await _client.StartAndWaitAsync("""{ "gate": "NOR" }""");
+
+        var response = await _client.GetAsync($"{TrainingJobClient.Route}/{job["id"]}/history?from={from}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"items":[],"next":null}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task HistoryFromBeyondAnyEpoch_OfARunningJob_HasNoNextPage()
+    {
+        var id = await _client.StartAsync(TrainingJobClient.LongJob());
+        await _client.WaitForStatusAsync(id, "running");
+
+        var page = await (await _client.GetAsync($"{TrainingJobClient.Route}/{id}/history?from=99999999999")).ReadJsonAsync();
+
+        // No job records an epoch past the integers (maxEpochs is one): there is nothing to wait for there.
+        Assert.Equal("""{"items":[],"next":null}""", page.ToJsonString());
+        await _client.DeleteAsync($"{TrainingJobClient.Route}/{id}");
+    }
+
     [Fact]
     public async Task HistoryFalse_LeavesTheHistoryOut()
     {

@@ -21,17 +21,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         var settings = options.Value;
         Keys = new RedisKeys(settings.KeyPrefix);
-        var config = ConfigurationOptions.Parse(configuration);
-        config.AbortOnConnectFail = false;
-        var timeout = (int)settings.OperationTimeout.TotalMilliseconds;
-        config.ConnectTimeout = Math.Min(config.ConnectTimeout, timeout);
-        config.SyncTimeout = timeout;
-        config.AsyncTimeout = timeout;
-        config.ConnectRetry = int.MaxValue;
-        config.ReconnectRetryPolicy = new ExponentialRetry(100, 2000);
-        config.ClientName ??= "perceptron-api";
         PollInterval = settings.PollInterval;
-        _multiplexer = ConnectionMultiplexer.Connect(config);
+        _multiplexer = ConnectionMultiplexer.Connect(Configure(configuration, settings));
 
         // Subscriptions are restored by the client after a reconnect.
         var subscriber = _multiplexer.GetSubscriber();
@@ -42,6 +33,28 @@ internal sealed class RedisConnection : IAsyncDisposable
     }
 
     public RedisKeys Keys { get; }
+
+    /// <summary>
+    /// The client's settings: every call's timeout is reported within <see cref="RedisOptions.OperationTimeout"/>. The
+    /// client looks for calls past their timeout only at its heartbeat (1 s by default), so a 3 s timeout was answered
+    /// up to 4 s after the call; here the heartbeat is a tenth of the timeout and the call's own timeout one heartbeat
+    /// shorter, so timeout plus the wait for the heartbeat that notices it stays within the setting.
+    /// </summary>
+    internal static ConfigurationOptions Configure(string configuration, RedisOptions settings)
+    {
+        var config = ConfigurationOptions.Parse(configuration);
+        config.AbortOnConnectFail = false;
+        var timeout = (int)settings.OperationTimeout.TotalMilliseconds;
+        var heartbeat = Math.Clamp(timeout / 10, 10, 1000);
+        config.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+        config.ConnectTimeout = Math.Min(config.ConnectTimeout, timeout);
+        config.SyncTimeout = timeout - heartbeat;
+        config.AsyncTimeout = timeout - heartbeat;
+        config.ConnectRetry = int.MaxValue;
+        config.ReconnectRetryPolicy = new ExponentialRetry(100, 2000);
+        config.ClientName ??= "perceptron-api";
+        return config;
+    }
 
     public TimeSpan PollInterval { get; }
 

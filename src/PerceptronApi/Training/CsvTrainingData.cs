@@ -221,12 +221,14 @@ internal static class CsvTrainingData
         }
 
         /// <summary>
-        /// A cell as a number exactly as <c>double.TryParse</c> with the invariant culture reads it. Sep's fast reader
-        /// (csFastFloat, correctly rounded like .NET's) takes the common case; anything it refuses or reads as infinite
-        /// ("inf", "1e400") is decided by .NET's own reading, so the accepted spellings and the errors stay the same.
+        /// A cell as a number exactly as <c>double.TryParse</c> with the invariant culture reads it. A plain decimal
+        /// ("-0.123456") is read exactly by <see cref="PlainDecimal"/>; Sep's fast reader (csFastFloat, correctly rounded
+        /// like .NET's) takes most of the rest; anything it refuses or reads as infinite ("inf", "1e400") is decided by
+        /// .NET's own reading, so the accepted spellings and the errors stay the same.
         /// </summary>
         private static bool TryParse(SepReader.Col cell, out double value) =>
-            (cell.TryParse(out value) && double.IsFinite(value))
+            PlainDecimal.TryRead(cell.Span, out value)
+            || (cell.TryParse(out value) && double.IsFinite(value))
             || double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
         private void Add(string key, string message)

@@ -208,9 +208,9 @@ internal static class CsvTrainingData
         }
 
         var features = width - 1;
-        var values = new double[rows * features];
-        var labels = new ClassLabel[rows];
-        var lines = new int[rows];
+        var values = GC.AllocateUninitializedArray<double>((int)rows * features); // every value is copied over
+        var labels = new ClassLabel[(int)rows];
+        var lines = GC.AllocateUninitializedArray<int>((int)rows);
         var row = 0;
         var linesBefore = 0;
         foreach (var piece in pieces)

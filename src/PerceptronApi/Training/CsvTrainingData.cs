@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using nietras.SeparatedValues;
 using PerceptronApi.Core.Classes;
@@ -36,20 +38,198 @@ internal static class CsvTrainingData
         };
     }
 
-    /// <summary>Parses the CSV text of <paramref name="body"/> as it arrives (decoded as UTF-8 unless a byte-order mark says otherwise).</summary>
+    /// <summary>
+    /// At most this many pieces of one body parse at once: one a core, since more threads than cores only take turns;
+    /// several requests at once share the thread pool.
+    /// </summary>
+    private static readonly int Parallelism = Environment.ProcessorCount;
+
+    /// <summary>Sep's reading of a cell: spaces around it trimmed, then quotes removed.</summary>
+    private static readonly SepReaderOptions Options = Sep.New(',').Reader(options => options with
+    {
+        HasHeader = false,
+        DisableColCountCheck = true,
+        Trim = SepTrim.All,
+        Unescape = true,
+    });
+
+    /// <summary>The decoding of every piece after the first: UTF-8 with no byte-order mark to skip in mid-body.</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// Parses the CSV text of <paramref name="body"/> (decoded as UTF-8 unless a byte-order mark says otherwise) as it
+    /// arrives: the body is cut at row boundaries into pieces (<see cref="CsvBodyPieces"/>), which parse on up to
+    /// <see cref="Parallelism"/> threads while the rest arrives, and a clean file's pieces are joined in order. Any
+    /// problem in a piece — a bad cell or row, a width unlike the first row's, too many samples — and the whole body is
+    /// read again from its start by one sequential reader, so the errors, their order and where reading stops are exactly
+    /// what reading row by row gives.
+    /// </summary>
     public static async Task<Parsed?> TryParseAsync(Stream body, int maxSamples, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        using var pieces = new CsvBodyPieces(body);
+        var parsing = new List<Task<Builder>>();
+        try
+        {
+            var (clean, failure) = await ReadPiecesAsync(pieces, parsing, maxSamples, cancellationToken);
+            var builders = await Task.WhenAll(parsing);
+            if (clean && failure is null && Join(builders, maxSamples) is { } joined)
+            {
+                return joined;
+            }
+
+            if (failure is not null && pieces.MostRowsRead() <= maxSamples)
+            {
+                // The body could not be read on, and its rows so far are too few for the sample limit to have
+                // stopped reading first: reading row by row would have met the same failure.
+                failure.Throw();
+            }
+
+            await using var replay = pieces.Replay(failure);
+            return await ParseAsync(replay, maxSamples, errors, cancellationToken);
+        }
+        finally
+        {
+            // No parse may outlive the pieces it reads, which go back to the pool when this returns.
+            await ((Task)Task.WhenAll(parsing)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var task in parsing)
+            {
+                if (task.IsCompletedSuccessfully)
+                {
+                    task.Result.Release();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the body into pieces and starts each one's parse, the last on this thread (it would only wait otherwise);
+    /// stops early once a finished piece has failed or the pieces so far hold more than <paramref name="maxSamples"/> rows.
+    /// </summary>
+    /// <returns>Whether every piece was read and started, and the reading's failure if it failed.</returns>
+    private static async Task<(bool Clean, ExceptionDispatchInfo? Failure)> ReadPiecesAsync(
+        CsvBodyPieces pieces, List<Task<Builder>> parsing, int maxSamples, CancellationToken cancellationToken)
+    {
+        var finished = 0;
+        long rows = 0;
+        while (true)
+        {
+            ArraySegment<byte> piece;
+            try
+            {
+                piece = await pieces.NextAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return (false, ExceptionDispatchInfo.Capture(exception));
+            }
+
+            if (piece.Count == 0)
+            {
+                return (true, null);
+            }
+
+            if (parsing.Count - finished >= Parallelism)
+            {
+                await parsing[finished]; // as many in flight as cores: wait for the oldest
+            }
+
+            for (; finished < parsing.Count && parsing[finished].IsCompleted; finished++)
+            {
+                var builder = await parsing[finished];
+                rows += builder.Rows;
+                if (builder.Failed || rows > maxSamples)
+                {
+                    return (false, null); // read again row by row, which reports it
+                }
+            }
+
+            var first = parsing.Count == 0;
+            parsing.Add(pieces.Ended
+                ? Task.FromResult(ParsePiece(piece, first, maxSamples))
+                : Task.Run(() => ParsePiece(piece, first, maxSamples), cancellationToken));
+        }
+    }
+
+    /// <summary>One piece's rows, parsed as the body's own would be; the first problem stops it and marks it failed.</summary>
+    private static Builder ParsePiece(ArraySegment<byte> piece, bool first, int maxSamples)
+    {
+        var builder = new Builder(maxSamples, errors: null, first);
+        try
+        {
+            using var text = new StreamReader(
+                new MemoryStream(piece.Array!, piece.Offset, piece.Count, writable: false),
+                first ? Encoding.UTF8 : Utf8,
+                detectEncodingFromByteOrderMarks: first,
+                bufferSize: 4096); // small: Sep asks for more at a time, which the reader then decodes straight into its buffer
+            using var reader = Options.From(text);
+            foreach (var row in reader)
+            {
+                if (!builder.Add(row))
+                {
+                    break;
+                }
+            }
+
+            return builder;
+        }
+        catch
+        {
+            builder.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The pieces' rows in order, or null when they do not join to what the body gives read row by row: a piece failed,
+    /// the first piece has no row to fix the width, a piece's rows have another width, or there are no samples or too many.
+    /// </summary>
+    private static Parsed? Join(Builder[] pieces, int maxSamples)
+    {
+        if (pieces.Length == 0)
+        {
+            return null; // an empty body
+        }
+
+        var width = pieces[0].Width;
+        long rows = 0;
+        foreach (var piece in pieces)
+        {
+            if (piece.Failed || (piece.Width >= 0 && piece.Width != width))
+            {
+                return null;
+            }
+
+            rows += piece.Rows;
+        }
+
+        if (width < 0 || rows == 0 || rows > maxSamples)
+        {
+            return null;
+        }
+
+        var features = width - 1;
+        var values = GC.AllocateUninitializedArray<double>((int)rows * features); // every value is copied over
+        var labels = new ClassLabel[(int)rows];
+        var lines = GC.AllocateUninitializedArray<int>((int)rows);
+        var row = 0;
+        var linesBefore = 0;
+        foreach (var piece in pieces)
+        {
+            piece.CopyTo(values.AsSpan(row * features), labels.AsSpan(row), lines.AsSpan(row), linesBefore);
+            row += piece.Rows;
+            linesBefore += piece.LinesRead;
+        }
+
+        return new Parsed(values, features, labels, lines);
+    }
+
+    /// <summary>The body parsed row by row as it arrives, every error reported.</summary>
+    private static async Task<Parsed?> ParseAsync(Stream body, int maxSamples, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         // A large buffer: the reader's default (1 KiB) would make thousands of small reads of a multi-megabyte body.
         using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        using var reader = await Sep.New(',').Reader(options => options with
-        {
-            HasHeader = false,
-            DisableColCountCheck = true,
-            Trim = SepTrim.All,
-            Unescape = true,
-        }).FromAsync(text, cancellationToken);
-
-        var builder = new Builder(maxSamples, errors);
+        using var reader = await Options.FromAsync(text, cancellationToken);
+        var builder = new Builder(maxSamples, errors, first: true);
         try
         {
             await foreach (var row in reader.WithCancellation(cancellationToken))
@@ -68,8 +248,12 @@ internal static class CsvTrainingData
         }
     }
 
-    /// <summary>The rows read so far; each row's work is synchronous, so the reading loop above only waits for bytes.</summary>
-    private sealed class Builder(int maxSamples, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// The rows read so far; each row's work is synchronous, so a reading loop only waits for bytes. With no
+    /// <paramref name="errors"/> it reads one piece of a body: the first problem marks it <see cref="Failed"/> and stops
+    /// it, for the body to be read again row by row. Only the <paramref name="first"/> piece can start with a header.
+    /// </summary>
+    private sealed class Builder(int maxSamples, Dictionary<string, string[]>? errors, bool first)
     {
         private readonly List<ClassLabel> _labels = [];
         private readonly List<int> _lines = [];
@@ -78,10 +262,22 @@ internal static class CsvTrainingData
         private int _count;
         private int _width = -1;
         private int _errorCount;
-        private bool _first = true;
+        private bool _first = first;
         private int _nextLine = 1;
 
-        /// <summary>Takes one row; false when reading should stop (the sample limit was passed).</summary>
+        /// <summary>Whether a piece met a problem (never, with errors to fill).</summary>
+        public bool Failed { get; private set; }
+
+        /// <summary>The samples so far.</summary>
+        public int Rows => _labels.Count;
+
+        /// <summary>The columns of the header or first sample (−1 before either).</summary>
+        public int Width => _width;
+
+        /// <summary>The lines read so far, as Sep counts them (a line feed, a carriage return or both end one).</summary>
+        public int LinesRead => _nextLine - 1;
+
+        /// <summary>Takes one row; false when reading should stop (the sample limit was passed, or a piece failed).</summary>
         public bool Add(SepReader.Row row)
         {
             // Sep reports the first row as starting on line 2; each row starts where the one before ended.
@@ -109,13 +305,13 @@ internal static class CsvTrainingData
                 Add($"line {line}", separator == default
                     ? "needs at least two columns: the features, then the label."
                     : $"has one column: separate the values with commas (found '{(separator == '\t' ? "\\t" : separator)}').");
-                return true;
+                return !Failed;
             }
 
             if (_width >= 0 && columns != _width)
             {
                 Add($"line {line}", $"has {columns} columns; the first row has {_width}.");
-                return true;
+                return !Failed;
             }
 
             _width = columns;
@@ -151,25 +347,38 @@ internal static class CsvTrainingData
 
             if (_labels.Count >= maxSamples)
             {
-                errors["body"] = [$"has more than {maxSamples} samples; the limit is {maxSamples} (Training:MaxSamples)."];
+                Failed = errors is null;
+                errors?["body"] = [$"has more than {maxSamples} samples; the limit is {maxSamples} (Training:MaxSamples)."];
                 return false;
             }
 
             _count += features;
             _labels.Add(label);
             _lines.Add(line);
-            return true;
+            return !Failed;
         }
 
         /// <summary>The samples, or null when a row was wrong (the errors say where) or there were none.</summary>
         public Parsed? Finish()
         {
+            ArgumentNullException.ThrowIfNull(errors);
             if (errors.Count == 0 && _labels.Count == 0)
             {
                 errors["body"] = ["has no samples: send one sample a row, the label last."];
             }
 
             return errors.Count == 0 ? new Parsed(_values.AsSpan(0, _count).ToArray(), _width - 1, [.. _labels], [.. _lines]) : null;
+        }
+
+        /// <summary>Copies the samples to the same rows of the whole body's, their lines counted after <paramref name="linesBefore"/>.</summary>
+        public void CopyTo(Span<double> values, Span<ClassLabel> labels, Span<int> lines, int linesBefore)
+        {
+            _values.AsSpan(0, _count).CopyTo(values);
+            CollectionsMarshal.AsSpan(_labels).CopyTo(labels);
+            for (var i = 0; i < _lines.Count; i++)
+            {
+                lines[i] = _lines[i] + linesBefore;
+            }
         }
 
         /// <summary>Hands the growing buffer back to the pool.</summary>
@@ -221,17 +430,23 @@ internal static class CsvTrainingData
         }
 
         /// <summary>
-        /// A cell as a number exactly as <c>double.TryParse</c> with the invariant culture reads it. Sep's fast reader
-        /// (csFastFloat, correctly rounded like .NET's) takes the common case; anything it refuses or reads as infinite
-        /// ("inf", "1e400") is decided by .NET's own reading, so the accepted spellings and the errors stay the same.
+        /// A cell as a number exactly as <c>double.TryParse</c> with the invariant culture reads it. A plain decimal
+        /// ("-0.123456") is read exactly by <see cref="PlainDecimal"/>; Sep's fast reader (csFastFloat, correctly rounded
+        /// like .NET's) takes most of the rest; anything it refuses or reads as infinite ("inf", "1e400") is decided by
+        /// .NET's own reading, so the accepted spellings and the errors stay the same.
         /// </summary>
         private static bool TryParse(SepReader.Col cell, out double value) =>
-            (cell.TryParse(out value) && double.IsFinite(value))
+            PlainDecimal.TryRead(cell.Span, out value)
+            || (cell.TryParse(out value) && double.IsFinite(value))
             || double.TryParse(cell.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
         private void Add(string key, string message)
         {
-            if (_errorCount++ < MaxErrors)
+            if (errors is null)
+            {
+                Failed = true;
+            }
+            else if (_errorCount++ < MaxErrors)
             {
                 errors[key] = [message];
             }

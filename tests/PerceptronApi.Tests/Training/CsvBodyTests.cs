@@ -44,9 +44,24 @@ public class CsvBodyTests
         return text.ToString();
     }
 
-    private static (PerceptronApiFactory Factory, HttpClient Client) Start()
+    /// <summary>
+    /// <paramref name="rows"/> samples of AND's four rows, padded to 21 bytes a row with CRLF line ends, so that a file of
+    /// a few megabytes is parsed in several pieces.
+    /// </summary>
+    private static StringBuilder PaddedAndCsv(int rows)
     {
-        var factory = new PerceptronApiFactory(new() { ["Limits:MaxRequestBodyBytes"] = "2048", ["Training:MaxCsvBodyBytes"] = "65536" }, kestrel: true);
+        var text = new StringBuilder("x1,x2,label\r\n");
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{(i >> 1) & 1}.000000,{i & 1}.000000,{((i & 3) == 3 ? 1 : 0)}\r\n");
+        }
+
+        return text;
+    }
+
+    private static (PerceptronApiFactory Factory, HttpClient Client) Start(string maxCsvBodyBytes = "65536")
+    {
+        var factory = new PerceptronApiFactory(new() { ["Limits:MaxRequestBodyBytes"] = "2048", ["Training:MaxCsvBodyBytes"] = maxCsvBodyBytes }, kestrel: true);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (factory, new HttpClient { BaseAddress = new Uri(address) });
@@ -60,13 +75,19 @@ public class CsvBodyTests
         using var __ = client;
         var csv = AndCsv(4000); // about 24 kB: over Limits:MaxRequestBodyBytes, under Training:MaxCsvBodyBytes
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/training-jobs?maxEpochs=20") { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
-        request.Headers.Add("Prefer", "wait=10");
+        await AssertLearnsEveryRowAsync(client, new StringContent(csv, Encoding.UTF8, "text/csv"), 4000);
+    }
+
+    /// <summary>Sends AND's rows to be trained, waiting, and checks the finished job took every row and learned them all.</summary>
+    private static async Task AssertLearnsEveryRowAsync(HttpClient client, HttpContent csv, int rows)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/training-jobs?maxEpochs=20") { Content = csv };
+        request.Headers.Add("Prefer", "wait=30");
         var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var job = await response.ReadJsonAsync();
-        Assert.Equal(4000, job["parameters"]!["samples"]!.GetValue<int>());
+        Assert.Equal(rows, job["parameters"]!["samples"]!.GetValue<int>());
         Assert.Equal(2, job["parameters"]!["features"]!.GetValue<int>());
         Assert.True(job["result"]!["converged"]!.GetValue<bool>());
         Assert.Equal(1.0, job["result"]!["accuracy"]!.GetValue<double>());
@@ -91,6 +112,47 @@ public class CsvBodyTests
             var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
             Assert.Equal("The body is larger than 65536 bytes (Training:MaxCsvBodyBytes).", problem["detail"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public async Task AFileOfSeveralPieces_IsTrainedOnEveryRow()
+    {
+        var (factory, client) = Start(maxCsvBodyBytes: "4194304");
+        await using var _ = factory;
+        using var __ = client;
+        var csv = PaddedAndCsv(90_000).ToString(); // 1.9 MB: several pieces parsed at once
+
+        await AssertLearnsEveryRowAsync(client, new ChunkedContent(csv), 90_000);
+    }
+
+    [Fact]
+    public async Task BadCellsLateInAFileOfSeveralPieces_AreNamedByLineAndColumn()
+    {
+        var (factory, client) = Start(maxCsvBodyBytes: "4194304");
+        await using var _ = factory;
+        using var __ = client;
+        var csv = PaddedAndCsv(90_000).Replace("\r\n1.000000,0.000000,0\r\n", "\r\n1.000000,x,0\r\n", 80_000 * 21, 21 * 4).ToString(); // row 80 002 only
+
+        var response = await client.PostAsync("/api/v1/training-jobs", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem["errors"]!.AsObject();
+        Assert.Equal(["line 80004, column 2"], errors.Select(e => e.Key));
+        Assert.Equal(["must be a number (got \"x\")."], problem.ErrorsFor("line 80004, column 2"));
+    }
+
+    [Fact]
+    public async Task AChunkedBodyOverItsLimitAcrossPieces_Returns413NamingIt()
+    {
+        var (factory, client) = Start(maxCsvBodyBytes: "1048576");
+        await using var _ = factory;
+        using var __ = client;
+        var csv = PaddedAndCsv(90_000).ToString(); // 1.9 MB: the limit is passed after a piece or two have been cut
+
+        var response = await client.PostAsync("/api/v1/training-jobs", new ChunkedContent(csv));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("The body is larger than 1048576 bytes (Training:MaxCsvBodyBytes).", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -124,6 +186,10 @@ public class CsvCellTests(SmallTrainingLimitsFactory factory) : IClassFixture<Sm
         { "0,0,1e400\n", "line 1, column 3", "must be a finite number (got \"1e400\")." },
         { "0x1,0,1\n", "line 1, column 1", "must be a number (got \"0x1\")." },
         { "1.2.3,0,1\n", "line 1, column 1", "must be a number (got \"1.2.3\")." },
+        // No samples: an empty body, a header only, a header and blank lines with CRLF line ends.
+        { "", "body", "has no samples: send one sample a row, the label last." },
+        { "x1,x2,label\n", "body", "has no samples: send one sample a row, the label last." },
+        { "x1,x2,label\r\n\r\n\r\n", "body", "has no samples: send one sample a row, the label last." },
         // A core check on a sample, named by the CSV line it came from (after a header and a blank line).
         { "a,b,c,d,y\n\n0,0,0,0,1\n", "line 3", "has 4 features; the limit is 3 (Training:MaxFeatures)." },
     };

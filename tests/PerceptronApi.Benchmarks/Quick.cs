@@ -68,26 +68,30 @@ internal static class Quick
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
+    private struct TimeSpec
     {
-        public long UserSeconds;
-        public long UserMicroseconds;
-        public long SystemSeconds;
-        public long SystemMicroseconds;
-        public long Rest0, Rest1, Rest2, Rest3, Rest4, Rest5, Rest6, Rest7, Rest8, Rest9, Rest10, Rest11, Rest12, Rest13;
+        public long Seconds;
+        public long Nanoseconds;
     }
 
-    [DllImport("libc", EntryPoint = "getrusage")]
-    private static extern int GetRUsage(int who, out RUsage usage);
+    /// <summary>Linux's <c>CLOCK_THREAD_CPUTIME_ID</c>: the calling thread's CPU time.</summary>
+    private const int ThreadCpuClock = 3;
 
-    /// <summary>This thread's user + system CPU time (Linux RUSAGE_THREAD): immune to time slices lost to other load.</summary>
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>
+    /// This thread's CPU time: immune to time slices lost to other load. From <c>clock_gettime</c>, the scheduler's
+    /// exact run time; <c>getrusage(RUSAGE_THREAD)</c>, used before, splits that time into user and system by timer
+    /// ticks and came out up to ~4 ms short over a 10 ms span (a fifth of a 100 k run).
+    /// </summary>
     internal static double ThreadCpuMilliseconds()
     {
-        if (!OperatingSystem.IsLinux() || GetRUsage(1, out var u) != 0)
+        if (!OperatingSystem.IsLinux() || ClockGetTime(ThreadCpuClock, out var t) != 0)
         {
             return Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency;
         }
 
-        return ((u.UserSeconds + u.SystemSeconds) * 1000.0) + ((u.UserMicroseconds + u.SystemMicroseconds) / 1000.0);
+        return (t.Seconds * 1000.0) + (t.Nanoseconds / 1e6);
     }
 }

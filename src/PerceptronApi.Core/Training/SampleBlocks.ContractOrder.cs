@@ -16,7 +16,7 @@ internal sealed partial class SampleBlocks
     private void NetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1, out Vector256<double> z2, out Vector256<double> z3)
     {
         var n = Columns;
-        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var x = ref Unsafe.Add(ref X, block * n * Lanes);
         ref var w = ref MemoryMarshal.GetReference(weights);
         var stride = (nuint)(n * Lanes);
         z0 = z1 = z2 = z3 = Vector256.Create(bias);
@@ -62,7 +62,7 @@ internal sealed partial class SampleBlocks
     /// <summary><c>z</c> of the sample at <paramref name="position"/>, in the contract's order (the definition itself).</summary>
     private double ExactNetInput(int position, double bias, ReadOnlySpan<double> weights)
     {
-        var x = _x.AsSpan((position / Lanes) * Columns * Lanes, Columns * Lanes)[(position % Lanes)..];
+        var x = _x.AsSpan(_xStart + ((position / Lanes) * Columns * Lanes), Columns * Lanes)[(position % Lanes)..];
         var z = bias;
         for (var j = 0; j < weights.Length; j++)
         {

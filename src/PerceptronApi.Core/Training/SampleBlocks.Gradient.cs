@@ -25,7 +25,7 @@ internal sealed partial class SampleBlocks
         var sum = 0.0;
         var biasSum = 0.0;
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
-        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var x = ref X;
         Span<double> residuals = stackalloc double[Lanes];
         Span<double> products = stackalloc double[Lanes];
         for (var first = 0; first < Rows; first += GroupRows)

@@ -50,7 +50,7 @@ internal sealed partial class SampleBlocks
         var errors = judgement.Errors;
         var sum = judgement.SquaredErrorSum;
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
-        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var x = ref X;
         for (; first < limit; first += GroupRows)
         {
             var block = first / Lanes;

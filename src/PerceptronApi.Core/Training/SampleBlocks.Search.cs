@@ -116,7 +116,7 @@ internal sealed partial class SampleBlocks
     private void FastNetInputs(int block, double bias, ReadOnlySpan<double> weights, out Vector256<double> z0, out Vector256<double> z1, out Vector256<double> z2, out Vector256<double> z3)
     {
         var n = Columns;
-        ref var x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), block * n * Lanes);
+        ref var x = ref Unsafe.Add(ref X, block * n * Lanes);
         ref var w = ref MemoryMarshal.GetReference(weights);
         var stride = (nuint)(n * Lanes);
         var a0 = Vector256.Create(bias);

@@ -34,7 +34,7 @@ internal sealed partial class SampleBlocks
     internal int Train(int start, int end, ref double bias, double[] weights, double step, double[]? sums, ref double biasSum, ref long steps, ref int pendingSteps, bool prefetch = false)
     {
         var n = Columns;
-        ref var x = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var x = ref X;
         ref var y = ref MemoryMarshal.GetArrayDataReference(_y);
         ref var w = ref MemoryMarshal.GetArrayDataReference(weights);
         var span = weights.AsSpan(0, n);

@@ -103,7 +103,7 @@ internal sealed partial class SampleBlocks
     /// straddled two cache lines. Starting the blocks on a line makes every vector load whole. The array is not pinned: should the collector move it (the large-object
     /// heap is not compacted unless asked), the loads are only slower, never wrong.
     /// </summary>
-    private static unsafe int AlignedStart(double[] array)
+    internal static unsafe int AlignedStart(double[] array)
     {
         var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         return (int)((64 - (address % 64)) % 64 / sizeof(double));

@@ -100,8 +100,9 @@ internal sealed partial class SampleBlocks
     /// The index of the first element of <paramref name="array"/> on a 64-byte boundary. The runtime places objects on
     /// 8-byte boundaries and an array's elements 16 bytes into it, so nothing aligns them further (the benchmark's
     /// 1 M-sample copy started 24 bytes into a cache line, in every run): every second 32-byte load of the kernels then
-    /// straddled two cache lines. Starting the blocks on a line makes every vector load whole. The array is not pinned: should the collector move it (the large-object
-    /// heap is not compacted unless asked), the loads are only slower, never wrong.
+    /// straddled two cache lines. Starting the blocks on a line makes every vector load whole. The array is not pinned:
+    /// should the collector move it (the large-object heap is not compacted unless asked), the loads are only slower,
+    /// never wrong.
     /// </summary>
     internal static unsafe int AlignedStart(double[] array)
     {

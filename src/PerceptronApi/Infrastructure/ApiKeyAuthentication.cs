@@ -178,35 +178,36 @@ internal static class ApiKeySetup
             .ValidateOnStart();
         services.AddSingleton<ApiKeyRing>();
 
-        // Without keys nothing is authenticated: the scheme is not even registered, so the open service pays nothing
-        // per request for it (the framework adds its authentication middleware whenever a scheme is registered).
+        // Without keys nothing is authenticated or authorized: neither the scheme nor the authorization services are
+        // registered, so the open service pays nothing per request for them (the framework adds its authentication and
+        // authorization middleware by itself whenever their services are registered, and each runs on every request).
         if (builder.Configuration.GetSection(AuthOptions.SectionName).GetSection(nameof(AuthOptions.ApiKeys)).GetChildren().Any())
         {
             services.AddAuthentication(ApiKeyAuthentication.SchemeName)
                 .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+            services.AddAuthorization();
+            services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
+                .Configure(authorization => authorization.AddPolicy(ApiKeyAuthentication.Policy, policy =>
+                    policy.RequireAssertion(context => ApiKeyAuthentication.OwnerOf(context.User) is not null)));
         }
 
-        services.AddAuthorization();
-        services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
-            .Configure<ApiKeyRing>((authorization, keys) => authorization.AddPolicy(ApiKeyAuthentication.Policy, policy =>
-                policy.RequireAssertion(context => !keys.Enabled || ApiKeyAuthentication.OwnerOf(context.User) is not null)));
         return builder;
     }
 
-    /// <summary>Authenticates requests when keys are configured.</summary>
+    /// <summary>Authenticates and authorizes requests when keys are configured.</summary>
     public static WebApplication UseApiKeys(this WebApplication app)
     {
         if (app.Services.GetRequiredService<ApiKeyRing>().Enabled)
         {
             app.UseAuthentication();
+            app.UseAuthorization();
         }
 
-        app.UseAuthorization();
         return app;
     }
 
     /// <summary>These endpoints need an API key when any is configured.</summary>
-    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(ApiKeyAuthentication.Policy);
+        app.ServiceProvider.GetRequiredService<ApiKeyRing>().Enabled ? builder.RequireAuthorization(ApiKeyAuthentication.Policy) : builder;
 }

@@ -32,7 +32,7 @@ internal static class LoggingSetup
         var format = builder.Configuration.GetSection(LogOptions.SectionName).Get<LogOptions>()?.Format;
         var json = format is null ? !builder.Environment.IsDevelopment() : !IsFormat(format, "text");
 
-        builder.Services.AddSerilog((services, logger) =>
+        void Configure(IServiceProvider services, LoggerConfiguration logger)
         {
             // Defaults in code, so a service started without its appsettings.json (another working directory) logs the
             // same; the Serilog configuration section overrides them.
@@ -56,7 +56,12 @@ internal static class LoggingSetup
                 EagerlyEmitFirstEvent = true,
                 QueueLimit = QueueLimit,
             });
-        });
+        }
+
+        // The host's own logger, not the static Log.Logger: with the static one every framework log call reads the global,
+        // and a host that stops replaces it with a silent logger for every other host of the process (tests run many
+        // at once: a request could then find logging off, and with it the trace id of its problem).
+        builder.Services.AddSerilog(Configure, preserveStaticLogger: true);
         return builder;
     }
 

@@ -16,7 +16,7 @@ internal static class TrainingJobEndpoints
     {
         // With API keys configured every route needs one, and a key sees only the jobs it created.
         var group = app.MapGroup(JobLinks.Route).WithTags("Training jobs").WithRouteLabels()
-            .RequireApiKey()
+            .RequireApiKey(app)
             .OnlyOwnJobs()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using CsCheck;
 using Microsoft.AspNetCore.Http;
 using PerceptronApi.Infrastructure;
@@ -31,7 +33,7 @@ public class CompactJsonLineFormatterTests
 
         var line = Assert.Single(events);
         var formatted = Both(line);
-        Assert.Equal(formatted.Expected, formatted.Actual);
+        AssertSame(formatted);
         // The fields of the request line, so the comparison is over a line that has them all.
         Assert.StartsWith("{\"@t\":\"", formatted.Actual, StringComparison.Ordinal);
         Assert.Contains("\"@mt\":\"HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms\",\"@r\":[\"", formatted.Actual, StringComparison.Ordinal);
@@ -64,9 +66,7 @@ public class CompactJsonLineFormatterTests
             ActivityTraceId.CreateRandom(),
             ActivitySpanId.CreateRandom());
 
-        var (expected, actual) = Both(logEvent);
-
-        Assert.Equal(expected, actual);
+        AssertSame(Both(logEvent));
     }
 
     [Fact]
@@ -100,9 +100,7 @@ public class CompactJsonLineFormatterTests
                 new LogEventProperty("Map", new DictionaryValue([new(new ScalarValue("k"), new ScalarValue(1.25))])),
             ]);
 
-        var (expected, actual) = Both(logEvent);
-
-        Assert.Equal(expected, actual);
+        AssertSame(Both(logEvent));
     }
 
     [Fact]
@@ -111,12 +109,12 @@ public class CompactJsonLineFormatterTests
         // The last template's JSON text is kept: events of other templates in between must not reuse it.
         var first = Parser.Parse("First {A:0.0}");
         var second = Parser.Parse("Second \"{B}\"");
+        var formatter = new CompactJsonLineFormatter();
         foreach (var template in new[] { first, second, first, second })
         {
             var logEvent = new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Warning, null, template,
                 [new LogEventProperty("A", new ScalarValue(2.25)), new LogEventProperty("B", new ScalarValue("b"))]);
-            var (expected, actual) = Both(logEvent);
-            Assert.Equal(expected, actual);
+            AssertSame(Both(logEvent, formatter));
         }
     }
 
@@ -138,24 +136,38 @@ public class CompactJsonLineFormatterTests
                     new LogEventProperty("Count", new ScalarValue(count)),
                     new LogEventProperty(string.IsNullOrEmpty(name) ? "Empty" : name, new ScalarValue(status)),
                 ]);
-            var expected = new StringWriter(CultureInfo.InvariantCulture);
-            new CompactJsonFormatter().Format(logEvent, expected);
-            var actual = new StringWriter(CultureInfo.InvariantCulture);
-            formatter.Format(logEvent, actual);
-            return expected.ToString() == actual.ToString();
+            var (expected, actual, bytes) = Both(logEvent, formatter);
+            return expected == actual && Encoding.UTF8.GetBytes(expected).AsSpan().SequenceEqual(bytes);
         });
     }
 
     // Thrown, so the exception has a stack trace to write.
     private static void Throw() => throw new InvalidOperationException("Broken \"quote\"\n\ttab");
 
-    private static (string Expected, string Actual) Both(LogEvent logEvent)
+    /// <summary>
+    /// Serilog's line, as the UTF-8 console receives it, and this formatter's, as text and as the bytes it writes. (Text
+    /// through UTF-8 and back: a lone surrogate in a random string reaches any UTF-8 output as U+FFFD, from both.)
+    /// </summary>
+    private static (string Expected, string Actual, byte[] Bytes) Both(LogEvent logEvent, CompactJsonLineFormatter? formatter = null)
     {
+        formatter ??= new CompactJsonLineFormatter();
         var expected = new StringWriter(CultureInfo.InvariantCulture);
         new CompactJsonFormatter().Format(logEvent, expected);
         var actual = new StringWriter(CultureInfo.InvariantCulture);
-        new CompactJsonLineFormatter().Format(logEvent, actual);
-        return (expected.ToString(), actual.ToString());
+        formatter.Format(logEvent, actual);
+        var bytes = new ArrayBufferWriter<byte>();
+        bytes.Write("before "u8);
+        formatter.Format(logEvent, bytes);
+
+        // Appended after what the buffer already holds.
+        Assert.True(bytes.WrittenSpan.StartsWith("before "u8));
+        return (Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(expected.ToString())), actual.ToString(), bytes.WrittenSpan[7..].ToArray());
+    }
+
+    private static void AssertSame((string Expected, string Actual, byte[] Bytes) formatted)
+    {
+        Assert.Equal(formatted.Expected, formatted.Actual);
+        Assert.Equal(Encoding.UTF8.GetBytes(formatted.Expected), formatted.Bytes);
     }
 
     private sealed class Capture(List<LogEvent> events) : ILogEventSink

@@ -4,9 +4,12 @@
 # pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout as in a container);
 # wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: 2 × FIRST_WARMUP +
 # ROUNDS × 2 × (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
-# figures, which is why the runs alternate and the ratio is reported per pair. Needs wrk and taskset.
+# figures, which is why the runs alternate (in an order that turns each round) and the ratio is reported per pair.
+# Needs wrk and taskset.
 # BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round (A B C A B C ...), reported
-# against the same bare runs: the before and after of a change in one run.
+# against the same bare runs: the before and after of a change in one run. SERVICE_ENV / BASELINE_ENV ("NAME=value ...")
+# start that server with those settings, e.g. BASELINE=src/PerceptronApi BASELINE_ENV=Metrics__Enabled=false for the
+# cost of one setting.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -34,50 +37,71 @@ done = function(summary, latency, requests)
 end
 LUA
 
-start() { # name, folder, dll
+start() { # name, folder, dll, settings ("NAME=value ...")
   local port; port=$(free_port)
   # From the app's folder, as in the container, so its appsettings.json is the one read.
-  (cd "$OUT/$2" && ASPNETCORE_ENVIRONMENT=Production Log__Format=json \
+  # shellcheck disable=SC2086 # the settings are split into words on purpose
+  (cd "$OUT/$2" && export ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} && \
     exec taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
   pids+=("$!")
+  echo "$!" > "$OUT/$1.pid"
   for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$port/api/v1/predict" && break; sleep 0.2; done
   echo "$port" > "$OUT/$1.port"
 }
 
-load() { # name, seconds -> RESULT line
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2s" --latency -s "$OUT/predict.lua" "http://127.0.0.1:$(cat "$OUT/$1.port")/api/v1/predict" | grep '^RESULT'
+# The CPU time the server's process has used (user and system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+load() { # name, seconds -> RESULT line, with the server's CPU microseconds per request appended
+  local pid before after line
+  pid=$(cat "$OUT/$1.pid")
+  before=$(cpu_ticks "$pid")
+  line=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2s" --latency -s "$OUT/predict.lua" "http://127.0.0.1:$(cat "$OUT/$1.port")/api/v1/predict" | grep '^RESULT')
+  after=$(cpu_ticks "$pid")
+  awk -v line="$line" -v ticks=$((after - before)) -v hz="$TICKS_PER_SECOND" \
+    'BEGIN { split(line, f, " "); printf "%s %.2f\n", line, ticks * 1e6 / hz / f[6] }'
 }
 
-start service service PerceptronApi.dll
+start service service PerceptronApi.dll "${SERVICE_ENV:-}"
 start bare bare Bare.dll
-[ -z "${BASELINE:-}" ] || start baseline baseline PerceptronApi.dll
+[ -z "${BASELINE:-}" ] || start baseline baseline PerceptronApi.dll "${BASELINE_ENV:-}"
 service_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/service.port")/api/v1/predict")
 bare_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/bare.port")/api/v1/predict")
 if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; echo " service: $service_body"; echo " bare:    $bare_body"; exit 1; fi
 echo "Both answer: $service_body"
 echo "POST /api/v1/predict, ${FIRST_WARMUP}s of warm-up for each server, then $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %12s %12s %7s   %10s %10s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio
+# CPU µs per request: the server's own CPU time over the requests it answered. Both run on one core and use nearly all
+# of it, so bare ÷ service CPU is what the req/s ratio would be without other load on the machine; it moves much less
+# than req/s when the host takes time from this machine's cores.
+printf '%-6s %12s %12s %7s   %10s %10s %7s   %9s %9s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio "µs svc" "µs bare" ratio
 for name in $names; do load "$name" "$FIRST_WARMUP" >/dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
-  for name in $names; do
+  # The order turns by one each round (A B C, B C A, C A B): a server's place in the round moves its figure (one setting
+  # measured 11 % ahead of the default in third place and 3 % behind it in first), so no server keeps one place.
+  set -- $names
+  for _ in $(seq 2 "$round"); do set -- "${@:2}" "$1"; done
+  for name in "$@"; do
     load "$name" "$WARMUP" >/dev/null
     load "$name" "$DURATION" > "$OUT/$name.$round"
   done
-  read -r _ s_rps _ s_p99 s_bad _ < "$OUT/service.$round"
-  read -r _ b_rps _ b_p99 b_bad _ < "$OUT/bare.$round"
+  read -r _ s_rps _ s_p99 s_bad _ s_cpu < "$OUT/service.$round"
+  read -r _ b_rps _ b_p99 b_bad _ b_cpu < "$OUT/bare.$round"
   [ "$s_bad" -eq 0 ] && [ "$b_bad" -eq 0 ] || echo "non-2xx answers: service $s_bad, bare $b_bad"
-  awk -v r="$round" -v s="$s_rps" -v b="$b_rps" -v sp="$s_p99" -v bp="$b_p99" \
-    'BEGIN { printf "%-6s %12.0f %12.0f %7.3f   %8.2fms %8.2fms %7.2f\n", r, s, b, s / b, sp, bp, sp / bp }' | tee -a "$OUT/pairs"
+  awk -v r="$round" -v s="$s_rps" -v b="$b_rps" -v sp="$s_p99" -v bp="$b_p99" -v sc="$s_cpu" -v bc="$b_cpu" \
+    'BEGIN { printf "%-6s %12.0f %12.0f %7.3f   %8.2fms %8.2fms %7.2f   %9.2f %9.2f %7.3f\n", r, s, b, s / b, sp, bp, sp / bp, sc, bc, bc / sc }' | tee -a "$OUT/pairs"
   if [ -n "${BASELINE:-}" ]; then
-    read -r _ c_rps _ c_p99 _ < "$OUT/baseline.$round"
-    awk -v s="$c_rps" -v b="$b_rps" -v sp="$c_p99" -v bp="$b_p99" \
-      'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f\n", "  base", s, "", s / b, sp, "", sp / bp }' | tee -a "$OUT/baseline-pairs"
+    read -r _ c_rps _ c_p99 _ _ c_cpu < "$OUT/baseline.$round"
+    awk -v s="$c_rps" -v b="$b_rps" -v sp="$c_p99" -v bp="$b_p99" -v sc="$c_cpu" -v bc="$b_cpu" \
+      'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f   %9.2f %9s %7.3f\n", "  base", s, "", s / b, sp, "", sp / bp, sc, "", bc / sc }' | tee -a "$OUT/baseline-pairs"
   fi
 done
 sort -n -k4 "$OUT/pairs" | awk '{ a[NR] = $4 } END { printf "median req/s ratio (service / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 awk '{ gsub("ms", "", $7); print $7 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (service / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+awk '{ print $10 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median CPU ratio (bare / service µs per request): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 if [ -n "${BASELINE:-}" ]; then
   sort -n -k3 "$OUT/baseline-pairs" | awk '{ a[NR] = $3 } END { printf "median req/s ratio (baseline / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
   awk '{ print $5 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (baseline / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  awk '{ print $7 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median CPU ratio (bare / baseline µs per request): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 fi
 echo "service log lines: $(wc -l < "$OUT/service.log") (one per request at Information, compact JSON)"

@@ -21,6 +21,13 @@ internal static class LoggingSetup
     /// <summary>Events waiting for the console; more are dropped.</summary>
     public const int QueueLimit = 10_000;
 
+    /// <summary>
+    /// Events formatted and written in one go. A batch is formatted on the same cores as the requests, and every request
+    /// in flight waits while it is: 1 000 lines (about 1.4 ms on one core) showed in the predict route's 99th percentile,
+    /// 100 lines take a tenth of that and cost no more in all (a write per 100 lines is still few).
+    /// </summary>
+    public const int BatchSizeLimit = 100;
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     public static WebApplicationBuilder AddContractLogging(this WebApplicationBuilder builder)
@@ -51,7 +58,7 @@ internal static class LoggingSetup
                 : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
             logger.WriteTo.Sink(new BatchedConsoleSink(formatter), new BatchingOptions
             {
-                BatchSizeLimit = 1_000,
+                BatchSizeLimit = BatchSizeLimit,
                 BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
                 EagerlyEmitFirstEvent = true,
                 QueueLimit = QueueLimit,
@@ -71,9 +78,12 @@ internal static class LoggingSetup
 /// <summary>The level of a request's log line: probes and scrapes are routine, server errors stand out.</summary>
 internal static class RequestLogLevel
 {
+    private static readonly PathString Health = "/health";
+    private static readonly PathString Metrics = "/metrics";
+
     public static LogEventLevel For(HttpContext context, double _, Exception? exception) =>
         exception is not null || context.Response.StatusCode == StatusCodes.Status500InternalServerError ? LogEventLevel.Error
         : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Warning // 503: a full queue, shutting down
-        : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Debug
+        : context.Request.Path.StartsWithSegments(Health) || context.Request.Path.StartsWithSegments(Metrics) ? LogEventLevel.Debug
         : LogEventLevel.Information;
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # POST /api/v1/predict (the tutorial's AND weights, its 4 rows) on the service against a bare minimal-API route that
-# computes the same answer (tests/load/bare), alternately: A B A B ... for ROUNDS rounds. Both servers run at once, each
+# computes the same answer (tests/load/bare), alternately, for ROUNDS rounds. Both servers run at once, each
 # pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout as in a container);
-# wrk runs on CPU 1. Prints each pair's req/s and p99 and their ratio, then the medians. Bounded: 2 × FIRST_WARMUP +
-# ROUNDS × 2 × (WARMUP + DURATION) seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the
-# figures, which is why the runs alternate (in an order that turns each round) and the ratio is reported per pair.
-# Needs wrk and taskset.
-# BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round (A B C A B C ...), reported
+# wrk runs on CPU 1. Prints each pair's req/s, p99 and CPU per request and their ratios, then the medians. Bounded: for
+# each server (two, three with BASELINE), FIRST_WARMUP + ROUNDS × (WARMUP + DURATION) seconds of loopback traffic. A
+# benchmark, not a test: other load on the machine moves the figures, which is why the runs alternate (in an order that
+# turns each round) and the ratio is reported per pair. Needs wrk and taskset.
+# BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round, reported
 # against the same bare runs: the before and after of a change in one run. SERVICE_ENV / BASELINE_ENV ("NAME=value ...")
 # start that server with those settings, e.g. BASELINE=src/PerceptronApi BASELINE_ENV=Metrics__Enabled=false for the
 # cost of one setting.
@@ -17,9 +17,9 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 # Once, before the rounds, each server is driven this long: on one pinned core under load the JIT needs tens of seconds
-# to bring a server's hot path to its final tier, and the service has far more code on it than the bare app, so
-# without this the first rounds measure the compiler rather than the route.
-FIRST_WARMUP=${FIRST_WARMUP:-30}
+# to bring a server's hot path to its final tier (a fresh service took 35–55 s, docs/benchmarks.md), and the service has
+# far more code on it than the bare app, so without this the first rounds measure the compiler rather than the route.
+FIRST_WARMUP=${FIRST_WARMUP:-60}
 CONNECTIONS=${CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -41,8 +41,9 @@ start() { # name, folder, dll, settings ("NAME=value ...")
   local port; port=$(free_port)
   # From the app's folder, as in the container, so its appsettings.json is the one read.
   # shellcheck disable=SC2086 # the settings are split into words on purpose
-  (cd "$OUT/$2" && export ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} && \
-    exec taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
+  # Through env, not export: a setting's name may hold dots (Serilog__MinimumLevel__Override__Serilog.AspNetCore…).
+  (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
+    taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
   pids+=("$!")
   echo "$!" > "$OUT/$1.pid"
   for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$port/api/v1/predict" && break; sleep 0.2; done
@@ -72,13 +73,13 @@ if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; ech
 echo "Both answer: $service_body"
 echo "POST /api/v1/predict, ${FIRST_WARMUP}s of warm-up for each server, then $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU µs per request: the server's own CPU time over the requests it answered. Both run on one core and use nearly all
-# of it, so bare ÷ service CPU is what the req/s ratio would be without other load on the machine; it moves much less
-# than req/s when the host takes time from this machine's cores.
+# of it, so bare ÷ service CPU follows the req/s ratio; where the two part, a server spent time waiting, not working.
 printf '%-6s %12s %12s %7s   %10s %10s %7s   %9s %9s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio "µs svc" "µs bare" ratio
 for name in $names; do load "$name" "$FIRST_WARMUP" >/dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
   # The order turns by one each round (A B C, B C A, C A B): a server's place in the round moves its figure (one setting
-  # measured 11 % ahead of the default in third place and 3 % behind it in first), so no server keeps one place.
+  # measured 11 % ahead of the default when it ran third, 3 % when it ran first), so no server keeps one place.
+  # shellcheck disable=SC2086 # the names are split into words on purpose
   set -- $names
   for _ in $(seq 2 "$round"); do set -- "${@:2}" "$1"; done
   for name in "$@"; do
@@ -91,7 +92,8 @@ for round in $(seq 1 "$ROUNDS"); do
   awk -v r="$round" -v s="$s_rps" -v b="$b_rps" -v sp="$s_p99" -v bp="$b_p99" -v sc="$s_cpu" -v bc="$b_cpu" \
     'BEGIN { printf "%-6s %12.0f %12.0f %7.3f   %8.2fms %8.2fms %7.2f   %9.2f %9.2f %7.3f\n", r, s, b, s / b, sp, bp, sp / bp, sc, bc, bc / sc }' | tee -a "$OUT/pairs"
   if [ -n "${BASELINE:-}" ]; then
-    read -r _ c_rps _ c_p99 _ _ c_cpu < "$OUT/baseline.$round"
+    read -r _ c_rps _ c_p99 c_bad _ c_cpu < "$OUT/baseline.$round"
+    [ "$c_bad" -eq 0 ] || echo "non-2xx answers: baseline $c_bad"
     awk -v s="$c_rps" -v b="$b_rps" -v sp="$c_p99" -v bp="$b_p99" -v sc="$c_cpu" -v bc="$b_cpu" \
       'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f   %9.2f %9s %7.3f\n", "  base", s, "", s / b, sp, "", sp / bp, sc, "", bc / sc }' | tee -a "$OUT/baseline-pairs"
   fi

@@ -22,9 +22,9 @@ internal static class LoggingSetup
     public const int QueueLimit = 10_000;
 
     /// <summary>
-    /// Events formatted and written in one go. A batch is formatted on the same cores as the requests, and every request
-    /// in flight waits while it is: 1 000 lines (over a millisecond on one core) showed in the predict route's 99th percentile,
-    /// 100 lines take a tenth of that and cost no more in all (a write per 100 lines is still few).
+    /// Events formatted and written in one go. A batch is formatted on the same cores as the requests: on one core every
+    /// request in flight waits while it is, and 1 000 lines (over a millisecond) showed in the predict route's 99th
+    /// percentile. 100 lines take a tenth of that; a write per 100 lines is still few.
     /// </summary>
     public const int BatchSizeLimit = 100;
 

@@ -40,8 +40,8 @@ LUA
 start() { # name, folder, dll, settings ("NAME=value ...")
   local port; port=$(free_port)
   # From the app's folder, as in the container, so its appsettings.json is the one read.
-  # shellcheck disable=SC2086 # the settings are split into words on purpose
   # Through env, not export: a setting's name may hold dots (Serilog__MinimumLevel__Override__Serilog.AspNetCore…).
+  # shellcheck disable=SC2086 # the settings are split into words on purpose
   (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
     taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
   pids+=("$!")
@@ -98,12 +98,18 @@ for round in $(seq 1 "$ROUNDS"); do
       'BEGIN { printf "%-6s %12.0f %12s %7.3f   %8.2fms %10s %7.2f   %9.2f %9s %7.3f\n", "  base", s, "", s / b, sp, "", sp / bp, sc, "", bc / sc }' | tee -a "$OUT/baseline-pairs"
   fi
 done
-sort -n -k4 "$OUT/pairs" | awk '{ a[NR] = $4 } END { printf "median req/s ratio (service / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-awk '{ gsub("ms", "", $7); print $7 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (service / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-awk '{ print $10 }' "$OUT/pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median CPU ratio (bare / service µs per request): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+# median <label> <printf format>: the median of the numbers on standard input.
+median() {
+  sort -n | awk -v label="$1" -v format="$2" \
+    '{ a[NR] = $1 } END { printf "median %s: " format "\n", label, (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+awk '{ print $4 }' "$OUT/pairs" | median "req/s ratio (service / bare)" "%.3f"
+awk '{ print $7 }' "$OUT/pairs" | median "p99 ratio (service / bare)" "%.2f"
+awk '{ print $10 }' "$OUT/pairs" | median "CPU ratio (bare / service µs per request)" "%.3f"
 if [ -n "${BASELINE:-}" ]; then
-  sort -n -k3 "$OUT/baseline-pairs" | awk '{ a[NR] = $3 } END { printf "median req/s ratio (baseline / bare): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-  awk '{ print $5 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median p99 ratio (baseline / bare):   %.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-  awk '{ print $7 }' "$OUT/baseline-pairs" | sort -n | awk '{ a[NR] = $1 } END { printf "median CPU ratio (bare / baseline µs per request): %.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  # The baseline's lines have no bare columns: its ratios are fields 3, 5 and 7.
+  awk '{ print $3 }' "$OUT/baseline-pairs" | median "req/s ratio (baseline / bare)" "%.3f"
+  awk '{ print $5 }' "$OUT/baseline-pairs" | median "p99 ratio (baseline / bare)" "%.2f"
+  awk '{ print $7 }' "$OUT/baseline-pairs" | median "CPU ratio (bare / baseline µs per request)" "%.3f"
 fi
 echo "service log lines: $(wc -l < "$OUT/service.log") (one per request at Information, compact JSON)"

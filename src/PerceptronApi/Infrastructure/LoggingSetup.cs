@@ -26,7 +26,7 @@ internal static class LoggingSetup
     /// request in flight waits while it is, and 1 000 lines (over a millisecond) showed in the predict route's 99th
     /// percentile. 100 lines take a tenth of that; a write per 100 lines is still few.
     /// </summary>
-    public const int BatchSizeLimit = 100;
+    private const int BatchSizeLimit = 100;
 
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 

@@ -16,6 +16,8 @@ internal sealed partial class BadRequestExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The exception handler cleared the response, the security headers set for the request with it.
+        SecurityHeaders.AddTo(httpContext.Response);
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestBodyLimit.TooLarge(httpContext, limits.Value),

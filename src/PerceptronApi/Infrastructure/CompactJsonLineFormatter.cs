@@ -102,14 +102,18 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
         if (logEvent.TraceId is { } traceId)
         {
             output.Write(",\"@tr\":\""u8);
-            WriteAscii(traceId.ToHexString(), output);
+            Span<byte> id = stackalloc byte[16];
+            traceId.CopyTo(id);
+            WriteHex(id, output);
             output.Write("\""u8);
         }
 
         if (logEvent.SpanId is { } spanId)
         {
             output.Write(",\"@sp\":\""u8);
-            WriteAscii(spanId.ToHexString(), output);
+            Span<byte> id = stackalloc byte[8];
+            spanId.CopyTo(id);
+            WriteHex(id, output);
             output.Write("\""u8);
         }
 
@@ -184,7 +188,7 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
             && IsNumber(number))
         {
             var span = output.GetSpan(2 + FormattedBytes);
-            if (number.TryFormat(span[1..^1], out var written, token.Format, CultureInfo.InvariantCulture))
+            if (TryFormatNumber(number, token.Format!, span[1..^1], out var written))
             {
                 span[0] = (byte)'"';
                 span[written + 1] = (byte)'"';
@@ -197,6 +201,12 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
         token.Render(properties, rendered, CultureInfo.InvariantCulture);
         WriteEscaped(rendered.ToString(), output);
     }
+
+    private static bool TryFormatNumber(IUtf8SpanFormattable number, string format, Span<byte> destination, out int written) =>
+        // The request line's elapsed milliseconds, written from their whole number of ten-thousandths.
+        number is double milliseconds && format == TenThousandths.FixedFormat && TenThousandths.TryCount(milliseconds, out var count)
+            ? TenThousandths.TryWriteFixed(count, destination, out written)
+            : number.TryFormat(destination, out written, format, CultureInfo.InvariantCulture);
 
     private static bool IsNumber(IUtf8SpanFormattable value) =>
         value is double or float or decimal or int or long or uint or ulong or short or ushort or byte or sbyte;
@@ -225,6 +235,18 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
                 break;
             case bool flag:
                 output.Write(flag ? "true"u8 : "false"u8);
+                break;
+            case double number when TenThousandths.TryCount(number, out var count):
+                var span = output.GetSpan(FormattedBytes);
+                if (TenThousandths.TryWriteShortest(count, span, out var written))
+                {
+                    output.Advance(written);
+                }
+                else
+                {
+                    WriteFormatted(number, "R", output);
+                }
+
                 break;
             case double number when double.IsFinite(number):
                 WriteFormatted(number, "R", output);
@@ -270,6 +292,13 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
     private static void WriteText(string text, ArrayBufferWriter<byte> output)
     {
         var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        output.Advance(written);
+    }
+
+    /// <summary>An id's bytes as lower-case hex, as its own hex string is (no string made).</summary>
+    private static void WriteHex(ReadOnlySpan<byte> id, ArrayBufferWriter<byte> output)
+    {
+        Convert.TryToHexStringLower(id, output.GetSpan(2 * id.Length), out var written);
         output.Advance(written);
     }
 

@@ -4,21 +4,27 @@ namespace PerceptronApi.Infrastructure;
 
 /// <summary>
 /// Headers that keep browsers from guessing content types, leaking URLs (job ids) to other sites and framing the
-/// pages. A header a route set itself (a page's own Content-Security-Policy) is kept, never overwritten.
+/// pages. A header a route sets itself (a page's own Content-Security-Policy) replaces the default, and one set before
+/// this runs is kept.
 /// </summary>
 internal static class SecurityHeaders
 {
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    // Set when the request comes in, not when the response starts: a callback at response start costs every request a
+    // registration and a call, and nothing between here and the response takes them away except the exception handler,
+    // which clears a failed response's headers and so adds them again (BadRequestExceptionHandler).
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
-        context.Response.OnStarting(static state =>
-        {
-            var headers = ((HttpContext)state).Response.Headers;
-            headers.TryAdd(HeaderNames.XContentTypeOptions, "nosniff");
-            headers.TryAdd("Referrer-Policy", "no-referrer");
-            headers.TryAdd(HeaderNames.XFrameOptions, "DENY");
-            headers.TryAdd(HeaderNames.ContentSecurityPolicy, "frame-ancestors 'none'");
-            return Task.CompletedTask;
-        }, context);
+        AddTo(context.Response);
         return next(context);
     });
+
+    /// <summary>Adds every security header the response does not have yet.</summary>
+    public static void AddTo(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.TryAdd(HeaderNames.XContentTypeOptions, "nosniff");
+        headers.TryAdd("Referrer-Policy", "no-referrer");
+        headers.TryAdd(HeaderNames.XFrameOptions, "DENY");
+        headers.TryAdd(HeaderNames.ContentSecurityPolicy, "frame-ancestors 'none'");
+    }
 }

@@ -123,7 +123,9 @@ public class CompactJsonLineFormatterTests
     {
         var formatter = new CompactJsonLineFormatter();
         var template = Parser.Parse("{Name} took {Elapsed:0.0000} ms, {Count} rows");
-        Gen.Select(Gen.String, Gen.String, Gen.Double, Gen.Long, Gen.Int).Sample((name, path, elapsed, count, status) =>
+        // Any double, and (as a request's elapsed time is) any whole number of ten-thousandths.
+        var elapsedTimes = Gen.OneOf(Gen.Double, Gen.Long[0, 99_999_999_999_999].Select(tenThousandths => tenThousandths / 10_000.0));
+        Gen.Select(Gen.String, Gen.String, elapsedTimes, Gen.Long, Gen.Int).Sample((name, path, elapsed, count, status) =>
         {
             var logEvent = new LogEvent(
                 DateTimeOffset.FromUnixTimeMilliseconds(Math.Abs(count % 4_000_000_000_000L)),

@@ -20,6 +20,9 @@ internal sealed record RequestExamplesMetadata(IReadOnlyList<RequestExample> Exa
 /// <summary>Endpoint metadata for a body that is text, not JSON (a CSV upload): its media type and an example.</summary>
 internal sealed record TextBodyMetadata(string MediaType, string Example);
 
+/// <summary>Endpoint metadata describing a request body the handler reads itself (no parameter carries its description).</summary>
+internal sealed record RequestBodyDescriptionMetadata(string Description);
+
 /// <summary>Endpoint metadata carrying an example answer of one status, made when the document is.</summary>
 /// <param name="Status">The status code it answers.</param>
 /// <param name="Value">Makes the answer; serialized with the contract's JSON settings.</param>
@@ -36,13 +39,18 @@ internal static class RequestExamplesExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ResponseExampleMetadata(status, value));
 
+    public static TBuilder WithRequestBodyDescription<TBuilder>(this TBuilder builder, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyDescriptionMetadata(description));
+
     public static TBuilder WithTextBody<TBuilder>(this TBuilder builder, string mediaType, string example)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new TextBodyMetadata(mediaType, example));
 }
 
 /// <summary>
-/// Copies <see cref="RequestExamplesMetadata"/> into the operation's JSON request body and
+/// Copies <see cref="RequestExamplesMetadata"/> (and <see cref="RequestBodyDescriptionMetadata"/>) into the operation's
+/// JSON request body and
 /// <see cref="ResponseExampleMetadata"/> into its answer, and describes a
 /// <see cref="TextBodyMetadata"/> media type as a string with its example.
 /// </summary>
@@ -69,6 +77,12 @@ internal sealed class RequestExamplesOperationFilter(IOptions<JsonOptions> json)
         if (operation.RequestBody?.Content is not { } content)
         {
             return;
+        }
+
+        if (operation.RequestBody is OpenApiRequestBody body
+            && endpointMetadata.OfType<RequestBodyDescriptionMetadata>().FirstOrDefault() is { } described)
+        {
+            body.Description = described.Description;
         }
 
         foreach (var text in endpointMetadata.OfType<TextBodyMetadata>())

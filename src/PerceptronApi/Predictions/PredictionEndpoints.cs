@@ -16,6 +16,9 @@ internal static class PredictionEndpoints
             // The handler checks the request's shape itself (the same rules and messages): the framework's validation
             // walks the whole request graph, a tenth of this route's time.
             .DisableValidation()
+            // Read by PredictBody, so declared here: the JSON body (required) in OpenAPI, and routing's 415 for others.
+            .Accepts<PredictRequest>("application/json")
+            .WithRequestBodyDescription("The model, the inputs and optionally the expected outputs.")
             .WithName(nameof(PredictionHandler.Predict))
             .WithSummary("Predict with a gate, a perceptron or a network")
             .WithDescription("""

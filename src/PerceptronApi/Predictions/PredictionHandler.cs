@@ -13,10 +13,11 @@ internal sealed class PredictionHandler(IOptions<LimitsOptions> limits, Predicti
     private readonly LimitsOptions _limits = limits.Value;
 
     /// <summary>Runs a model on inputs and shows every net input z and output.</summary>
-    /// <param name="request">The model, the inputs and optionally the expected outputs.</param>
+    /// <param name="body">The model, the inputs and optionally the expected outputs (described in OpenAPI at the route).</param>
     /// <param name="context">The request, for the Retry-After of a 503.</param>
-    public Results<PredictionResult, ValidationProblem, ProblemHttpResult> Predict(PredictRequest request, HttpContext context)
+    public Results<PredictionResult, ValidationProblem, ProblemHttpResult> Predict(PredictBody body, HttpContext context)
     {
+        var request = body.Request;
         if (PredictionValidation.Errors(request) is { } invalid)
         {
             return TypedResults.ValidationProblem(invalid);

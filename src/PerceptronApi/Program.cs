@@ -51,7 +51,6 @@ try
 
     // Outermost, so each request is logged once with the status the client finally saw.
     app.UseRequestLogging();
-    app.UseSecurityHeaders();
 
     // Requests the exception handler answered (unreadable bodies) are the client's mistake, not the server's: they are
     // not logged as unhandled errors.
@@ -60,6 +59,8 @@ try
         SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService
             && context.Exception is BadHttpRequestException,
     });
+    // Inside the exception handler, so it sees a failed request and gives the handler's answer its headers again.
+    app.UseSecurityHeaders();
     app.UseStatusCodePages();
     app.UseRequestFraming();
     app.UseRequestBodyLimit();

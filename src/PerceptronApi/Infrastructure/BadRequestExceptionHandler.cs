@@ -16,8 +16,6 @@ internal sealed partial class BadRequestExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        // The exception handler cleared the response, the security headers set for the request with it.
-        SecurityHeaders.AddTo(httpContext.Response);
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestBodyLimit.TooLarge(httpContext, limits.Value),
@@ -28,6 +26,12 @@ internal sealed partial class BadRequestExceptionHandler(
                 Status = StatusCodes.Status400BadRequest,
                 Title = "Missing request body",
                 Detail = "This route needs a JSON body. See /swagger for its fields and examples.",
+            },
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new ProblemDetails
+            {
+                // The status's own title ("Request Timeout").
+                Status = StatusCodes.Status408RequestTimeout,
+                Detail = "The request body did not arrive in time: the server stops waiting for a body that comes too slowly.",
             },
             BadHttpRequestException bad => new ProblemDetails
             {

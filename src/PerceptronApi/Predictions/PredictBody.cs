@@ -65,6 +65,13 @@ internal sealed record PredictBody(PredictRequest Request) : IBindableFromHttpCo
         {
             var result = await reader.ReadAsync(aborted);
             var body = result.Buffer;
+            if (result.IsCanceled)
+            {
+                // A read the server called off: not the end of the body (as the serializer's own reading treats it).
+                reader.AdvanceTo(body.Start);
+                throw new OperationCanceledException("The request body's read was canceled.");
+            }
+
             if (body.Length < length && !result.IsCompleted)
             {
                 reader.AdvanceTo(body.Start, body.End);

@@ -37,6 +37,10 @@ public class JobQuotaStoreFailureTests
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("Job store unavailable", problem["title"]!.GetValue<string>());
+        // Answered by the store's own exception handler: the security headers the handling cleared are back.
+        Assert.Equal(["nosniff"], refused.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Equal(["DENY"], refused.Headers.GetValues("X-Frame-Options"));
+        Assert.Equal(["no-referrer"], refused.Headers.GetValues("Referrer-Policy"));
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonTextAsync(TrainingJobClient.Route, """{ "gate": "NOR" }""")).StatusCode);
     }
 

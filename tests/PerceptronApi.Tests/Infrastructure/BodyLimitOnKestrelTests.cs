@@ -36,6 +36,8 @@ public class BodyLimitOnKestrelTests
         var response = await client.PostAsync("/api/v1/predict", content);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        // The same problem as for a declared length over the limit, refused before the body is read.
+        Assert.Equal("Request body too large", problem["title"]!.GetValue<string>());
         Assert.Equal("The body is larger than 2048 bytes (Limits:MaxRequestBodyBytes).", problem["detail"]!.GetValue<string>());
     }
 }

@@ -236,25 +236,25 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
             case bool flag:
                 output.Write(flag ? "true"u8 : "false"u8);
                 break;
-            case double number when TenThousandths.TryCount(number, out var count):
-                var span = output.GetSpan(FormattedBytes);
-                if (TenThousandths.TryWriteShortest(count, span, out var written))
-                {
-                    output.Advance(written);
-                }
-                else
-                {
-                    WriteFormatted(number, "R", output);
-                }
-
-                break;
             case double number when double.IsFinite(number):
-                WriteFormatted(number, "R", output);
+                WriteDouble(number, output);
                 break;
             default:
                 WriteSerilogs(value, output);
                 break;
         }
+    }
+
+    /// <summary>A finite double as <c>R</c> writes it; an elapsed time in milliseconds from its whole ten-thousandths.</summary>
+    private static void WriteDouble(double number, ArrayBufferWriter<byte> output)
+    {
+        if (TenThousandths.TryCount(number, out var count) && TenThousandths.TryWriteShortest(count, output.GetSpan(FormattedBytes), out var written))
+        {
+            output.Advance(written);
+            return;
+        }
+
+        WriteFormatted(number, "R", output);
     }
 
     /// <summary>As <see cref="JsonValueFormatter.WriteQuotedJsonString"/>, which is called only when there is something to escape.</summary>

@@ -55,24 +55,31 @@ internal static class SecurityHeaders
         return false;
     }
 
+    private static readonly (string Name, string Value)[] Defaults =
+    [
+        (HeaderNames.XContentTypeOptions, "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        (HeaderNames.XFrameOptions, "DENY"),
+        (HeaderNames.ContentSecurityPolicy, "frame-ancestors 'none'"),
+    ];
+
     /// <summary>Adds every security header the response does not have yet.</summary>
-    public static void AddTo(HttpResponse response)
+    private static void AddTo(HttpResponse response)
     {
         var headers = response.Headers;
-        if (headers.Count == 0)
+        // A response nothing has touched yet (the common case) has nothing to keep: each is set without a lookup first
+        // (none of them is a header the server knows by name, so a lookup hashes the name).
+        var untouched = headers.Count == 0;
+        foreach (var (name, value) in Defaults)
         {
-            // The common case, a response nothing has touched yet: set, with nothing to keep, so without a lookup before
-            // each (none of these is a header the server knows by name: a lookup hashes the name).
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-            return;
+            if (untouched)
+            {
+                headers[name] = value;
+            }
+            else
+            {
+                headers.TryAdd(name, value);
+            }
         }
-
-        headers.TryAdd(HeaderNames.XContentTypeOptions, "nosniff");
-        headers.TryAdd("Referrer-Policy", "no-referrer");
-        headers.TryAdd(HeaderNames.XFrameOptions, "DENY");
-        headers.TryAdd(HeaderNames.ContentSecurityPolicy, "frame-ancestors 'none'");
     }
 }

@@ -23,7 +23,6 @@ internal sealed record PredictBody(PredictRequest Request) : IBindableFromHttpCo
     /// <summary>A body declared at most this long is read whole before it is parsed.</summary>
     internal const int WholeBodyBytes = 64 * 1024;
 
-
     public static async ValueTask<PredictBody?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,7 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using PerceptronApi.Predictions;
 using PerceptronApi.Tests.Infrastructure;
@@ -77,6 +81,59 @@ public sealed class PredictBodyTests
             var response = await client.PostAsync("/api/v1/predict", content);
             var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
             Assert.StartsWith("The body ends before its JSON is complete", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ABodyThatComesTooSlowly_IsA408ProblemSayingSo_WithTheSecurityHeaders()
+    {
+        await using var server = new SlowBodyServer();
+        server.StartServer();
+        var address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(address.Host, address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync("POST /api/v1/predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"u8.ToArray());
+
+        // A byte every half second, far under the server's minimum rate, until it answers and closes the connection.
+        var answer = new StringBuilder();
+        var buffer = new byte[8192];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var reading = stream.ReadAsync(buffer, deadline.Token).AsTask();
+            while (await Task.WhenAny(reading, Task.Delay(500, deadline.Token)) != reading && answer.Length == 0)
+            {
+                await stream.WriteAsync(" "u8.ToArray(), deadline.Token);
+            }
+
+            var read = await reading;
+            if (read == 0)
+            {
+                break;
+            }
+
+            answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        var text = answer.ToString();
+        Assert.StartsWith("HTTP/1.1 408 Request Timeout\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("\r\nX-Content-Type-Options: nosniff\r\n", text, StringComparison.Ordinal);
+        // The body (chunked) holds one JSON object.
+        var problem = JsonNode.Parse(text[text.IndexOf('{', StringComparison.Ordinal)..(text.LastIndexOf('}') + 1)])!;
+        Assert.Equal("Request Timeout", problem["title"]!.GetValue<string>());
+        Assert.Equal(408, problem["status"]!.GetValue<int>());
+        Assert.StartsWith("The request body did not arrive in time", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The real server with a minimum body data rate whose grace period is a second and a half instead of five.</summary>
+    private sealed class SlowBodyServer() : PerceptronApiFactory([], kestrel: true)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.Configure<KestrelServerOptions>(kestrel =>
+                kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(1.5))));
         }
     }
 

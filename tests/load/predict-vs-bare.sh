@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # POST /api/v1/predict (the tutorial's AND weights, its 4 rows) on the service against a bare minimal-API route that
 # computes the same answer (tests/load/bare), alternately, for ROUNDS rounds. Both servers run at once, each
-# pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout as in a container);
-# wrk runs on CPU 1. Prints each pair's req/s, p99 and CPU per request and their ratios, then the medians. Bounded: for
-# each server (two, three with BASELINE), FIRST_WARMUP + ROUNDS × (WARMUP + DURATION) seconds of loopback traffic. A
-# benchmark, not a test: other load on the machine moves the figures, which is why the runs alternate (in an order that
-# turns each round) and the ratio is reported per pair. Needs wrk and taskset.
+# pinned to CPU 0 with the service's production logging on (Information, compact JSON to stdout, which is a pipe as in
+# a container: LOG_TO below); wrk runs on CPU 1. Prints each pair's req/s, p99 and CPU per request and their ratios,
+# then the medians. Bounded: for each server (two, three with BASELINE), FIRST_WARMUP + ROUNDS × (WARMUP + DURATION)
+# seconds of loopback traffic. A benchmark, not a test: other load on the machine moves the figures, which is why the
+# runs alternate (in an order that turns each round) and the ratio is reported per pair. Needs wrk and taskset.
 # BASELINE=<path of another checkout's src/PerceptronApi> adds that build to each round, reported
 # against the same bare runs: the before and after of a change in one run. SERVICE_ENV / BASELINE_ENV ("NAME=value ...")
 # start that server with those settings, e.g. BASELINE=src/PerceptronApi BASELINE_ENV=Metrics__Enabled=false for the
@@ -21,6 +21,12 @@ WARMUP=${WARMUP:-3}
 # far more code on it than the bare app, so without this the first rounds measure the compiler rather than the route.
 FIRST_WARMUP=${FIRST_WARMUP:-60}
 CONNECTIONS=${CONNECTIONS:-32}
+# Where each server's standard output goes. pipe (the default): as in a container, a pipe drained by a collector on
+# another core (the container runtime's log reader; here a cat on the load core that writes the log file). file: the
+# server writes the log file itself, and pays the file system for every line (on this kind of host, copying each line
+# into fresh page-cache pages cost the service about 0.9 µs of its ~18 µs per request, docs/benchmarks.md).
+LOG_TO=${LOG_TO:-pipe}
+case "$LOG_TO" in pipe | file) ;; *) echo "LOG_TO must be pipe or file"; exit 2 ;; esac
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 for tool in wrk taskset curl; do command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install wrk util-linux curl)"; exit 2; }; done
@@ -42,8 +48,13 @@ start() { # name, folder, dll, settings ("NAME=value ...")
   # From the app's folder, as in the container, so its appsettings.json is the one read.
   # Through env, not export: a setting's name may hold dots (Serilog__MinimumLevel__Override__Serilog.AspNetCore…).
   # shellcheck disable=SC2086 # the settings are split into words on purpose
-  (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
-    taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
+  if [ "$LOG_TO" = pipe ]; then
+    (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
+      taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > >(exec taskset -c "$LOAD_CPU" cat > "$OUT/$1.log") 2>&1 &
+  else
+    (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
+      taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
+  fi
   pids+=("$!")
   echo "$!" > "$OUT/$1.pid"
   for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$port/api/v1/predict" && break; sleep 0.2; done
@@ -71,7 +82,7 @@ service_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "h
 bare_body=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$(cat "$OUT/bare.port")/api/v1/predict")
 if [ "$service_body" != "$bare_body" ]; then echo "The two answers differ:"; echo " service: $service_body"; echo " bare:    $bare_body"; exit 1; fi
 echo "Both answer: $service_body"
-echo "POST /api/v1/predict, ${FIRST_WARMUP}s of warm-up for each server, then $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "POST /api/v1/predict, ${FIRST_WARMUP}s of warm-up for each server, then $ROUNDS rounds × ${DURATION}s each, $CONNECTIONS connections, server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU, logs to a $LOG_TO, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU µs per request: the server's own CPU time over the requests it answered. Both run on one core and use nearly all
 # of it, so bare ÷ service CPU follows the req/s ratio; where the two part, a server spent time waiting, not working.
 printf '%-6s %12s %12s %7s   %10s %10s %7s   %9s %9s %7s\n' round "service/s" "bare/s" ratio "p99 svc" "p99 bare" ratio "µs svc" "µs bare" ratio

@@ -98,22 +98,19 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
             WriteEscaped(exception.ToString(), output);
         }
 
-        // The ids as the compact formatter writes them: their own lower-case hex strings, with nothing to escape.
+        // The ids as the compact formatter writes them: their own lower-case hex strings, with nothing to escape. An id
+        // made from an Activity holds that string: copying its bytes out (CopyTo) would parse the hex for nothing.
         if (logEvent.TraceId is { } traceId)
         {
             output.Write(",\"@tr\":\""u8);
-            Span<byte> id = stackalloc byte[16];
-            traceId.CopyTo(id);
-            WriteHex(id, output);
+            WriteAscii(traceId.ToHexString(), output);
             output.Write("\""u8);
         }
 
         if (logEvent.SpanId is { } spanId)
         {
             output.Write(",\"@sp\":\""u8);
-            Span<byte> id = stackalloc byte[8];
-            spanId.CopyTo(id);
-            WriteHex(id, output);
+            WriteAscii(spanId.ToHexString(), output);
             output.Write("\""u8);
         }
 
@@ -292,13 +289,6 @@ internal sealed class CompactJsonLineFormatter : ITextFormatter
     private static void WriteText(string text, ArrayBufferWriter<byte> output)
     {
         var written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        output.Advance(written);
-    }
-
-    /// <summary>An id's bytes as lower-case hex, as its own hex string is (no string made).</summary>
-    private static void WriteHex(ReadOnlySpan<byte> id, ArrayBufferWriter<byte> output)
-    {
-        Convert.TryToHexStringLower(id, output.GetSpan(2 * id.Length), out var written);
         output.Advance(written);
     }
 

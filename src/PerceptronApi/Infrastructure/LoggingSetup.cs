@@ -48,6 +48,8 @@ internal static class LoggingSetup
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
+                // Also the host's logging scopes (the request and connection ids on every line of a request): the
+                // Microsoft.Extensions.Logging provider hands them to Serilog through the log context.
                 .Enrich.FromLogContext();
 
             // A predict call is microseconds of work: a request only queues its event; the console is written in batches

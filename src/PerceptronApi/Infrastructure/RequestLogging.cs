@@ -99,7 +99,8 @@ internal sealed class RequestLogging(RequestDelegate next, Serilog.ILogger logge
         return false;
     }
 
-    private const int PropertyCapacity = 8;
+    // Exactly those seven: a dictionary sizes its tables to a prime at least this large, and 7 is one (8 would take 11).
+    private const int PropertyCapacity = 7;
 }
 
 /// <summary>Adds <see cref="RequestLogging"/>.</summary>

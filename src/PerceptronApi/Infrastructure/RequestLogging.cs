@@ -79,7 +79,8 @@ internal sealed class RequestLogging(RequestDelegate next, Serilog.ILogger logge
         // The server's own decoded path string (no new string per request); the query is left out, as before.
         var path = context.Features.Get<IHttpRequestFeature>()?.Path is { Length: > 0 } raw ? raw : context.Request.Path.ToString();
         var method = context.Request.Method;
-        // Room for these four, the source context and the host's request and connection ids, so it never grows.
+        // Room for these four, the source context and the host's request and connection ids: with the default enrichers
+        // it never grows (one that configuration adds makes it grow once, as any event's would).
         var properties = new Dictionary<string, LogEventPropertyValue>(PropertyCapacity)
         {
             ["RequestMethod"] = ReferenceEquals(method, HttpMethods.Post) ? Post : ReferenceEquals(method, HttpMethods.Get) ? Get : new ScalarValue(method),

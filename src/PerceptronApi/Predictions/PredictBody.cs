@@ -33,14 +33,16 @@ internal sealed record PredictBody(PredictRequest Request) : IBindableFromHttpCo
             return null;
         }
 
-        if (!request.HasJsonContentType())
+        // The common media type is recognised without parsing the header; anything else goes to the framework's check.
+        if (!string.Equals(request.ContentType, "application/json", StringComparison.OrdinalIgnoreCase) && !request.HasJsonContentType())
         {
             // The framework's message; the exception handler answers by the status.
             throw new BadHttpRequestException($"Expected a supported JSON media type but got \"{request.ContentType}\".", StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var options = context.RequestServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
-        var typeInfo = (JsonTypeInfo<PredictRequest>)options.GetTypeInfo(typeof(PredictRequest));
+        // From the endpoint, where it was resolved once: through RequestServices every request would open a service scope.
+        var typeInfo = context.GetEndpoint()?.Metadata.GetMetadata<PredictBodyJson>()?.TypeInfo
+            ?? PredictBodyJson.From(context.RequestServices).TypeInfo;
         try
         {
             var value = request.ContentLength is long length and <= WholeBodyBytes
@@ -122,4 +124,15 @@ internal sealed record PredictBody(PredictRequest Request) : IBindableFromHttpCo
     // As the serializer's stream and pipe reading does, a UTF-8 byte order mark in front is skipped.
     private static PredictRequest? Deserialize(ReadOnlySpan<byte> json, JsonTypeInfo<PredictRequest> typeInfo) =>
         JsonSerializer.Deserialize(json.StartsWith("\uFEFF"u8) ? json[3..] : json, typeInfo);
+}
+
+/// <summary>
+/// The JSON contract <see cref="PredictBody"/> reads with (the framework's JSON options), kept on the endpoint as
+/// metadata so a request finds it without resolving a service.
+/// </summary>
+/// <param name="TypeInfo">The request's type info from the configured serializer options.</param>
+internal sealed record PredictBodyJson(JsonTypeInfo<PredictRequest> TypeInfo)
+{
+    public static PredictBodyJson From(IServiceProvider services) =>
+        new((JsonTypeInfo<PredictRequest>)services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(PredictRequest)));
 }

@@ -18,6 +18,7 @@ internal static class PredictionEndpoints
             .DisableValidation()
             // Read by PredictBody, so declared here: the JSON body (required) in OpenAPI, and routing's 415 for others.
             .Accepts<PredictRequest>("application/json")
+            .WithMetadata(PredictBodyJson.From(app.ServiceProvider))
             .WithRequestBodyDescription("The model, the inputs and optionally the expected outputs.")
             .WithName(nameof(PredictionHandler.Predict))
             .WithSummary("Predict with a gate, a perceptron or a network")

@@ -47,13 +47,14 @@ start() { # name, folder, dll, settings ("NAME=value ...")
   local port; port=$(free_port)
   # From the app's folder, as in the container, so its appsettings.json is the one read.
   # Through env, not export: a setting's name may hold dots (Serilog__MinimumLevel__Override__Serilog.AspNetCore…).
+  # Run as a background job, whose shell the server replaces (exec), so $! below is the server's own process.
   # shellcheck disable=SC2086 # the settings are split into words on purpose
+  server() { cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
+    taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port"; }
   if [ "$LOG_TO" = pipe ]; then
-    (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
-      taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > >(exec taskset -c "$LOAD_CPU" cat > "$OUT/$1.log") 2>&1 &
+    server "$@" > >(exec taskset -c "$LOAD_CPU" cat > "$OUT/$1.log") 2>&1 &
   else
-    (cd "$OUT/$2" && exec env ASPNETCORE_ENVIRONMENT=Production Log__Format=json ${4:-} \
-      taskset -c "$SERVER_CPU" dotnet "$3" --urls "http://127.0.0.1:$port") > "$OUT/$1.log" 2>&1 &
+    server "$@" > "$OUT/$1.log" 2>&1 &
   fi
   pids+=("$!")
   echo "$!" > "$OUT/$1.pid"

@@ -6,7 +6,6 @@ using CsCheck;
 using Microsoft.AspNetCore.Http;
 using PerceptronApi.Infrastructure;
 using Serilog;
-using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using Serilog.Parsing;
@@ -22,7 +21,7 @@ public class CompactJsonLineFormatterTests
     public async Task RequestLine_IsTheCompactFormattersLine()
     {
         var events = new List<LogEvent>();
-        var logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Capture(events)).CreateLogger();
+        var logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new LogEventCapture(events.Add)).CreateLogger();
         var middleware = new RequestLogging(_ => Task.CompletedTask, logger);
         using var activity = new Activity("request").Start();
         var context = new DefaultHttpContext();
@@ -170,10 +169,5 @@ public class CompactJsonLineFormatterTests
     {
         Assert.Equal(formatted.Expected, formatted.Actual);
         Assert.Equal(Encoding.UTF8.GetBytes(formatted.Expected), formatted.Bytes);
-    }
-
-    private sealed class Capture(List<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Add(logEvent);
     }
 }

@@ -20,7 +20,7 @@ public class RequestLogLineOnKestrelTests
     private const string CallerTraceId = "0af7651916cd43dd8448eb211c80319c";
     private const string CallerSpanId = "b7ad6b7169203331";
 
-    /// <summary>The service on a loopback port, logging at Information, with every event also kept in a list.</summary>
+    /// <summary>The service on a loopback port, logging at Information, with every event also kept for the test.</summary>
     private sealed class CapturingFactory(ConcurrentQueue<LogEvent> events)
         : PerceptronApiFactory(new() { ["Serilog:MinimumLevel:Default"] = "Information" }, kestrel: true)
     {
@@ -28,7 +28,7 @@ public class RequestLogLineOnKestrelTests
         {
             base.ConfigureWebHost(builder);
             // The logger takes sinks registered as services as well as its own.
-            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(new Capture(events)));
+            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(new LogEventCapture(events.Enqueue)));
         }
     }
 
@@ -84,9 +84,4 @@ public class RequestLogLineOnKestrelTests
 
     private static object? Scalar(LogEvent logEvent, string name) =>
         logEvent.Properties.TryGetValue(name, out var value) ? Assert.IsType<ScalarValue>(value).Value : null;
-
-    private sealed class Capture(ConcurrentQueue<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
-    }
 }

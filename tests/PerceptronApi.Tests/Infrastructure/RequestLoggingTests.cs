@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using PerceptronApi.Infrastructure;
 using Serilog;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace PerceptronApi.Tests.Infrastructure;
@@ -94,7 +93,7 @@ public class RequestLoggingTests
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override(RequestLogging.SourceContext, LogEventLevel.Warning)
-            .WriteTo.Sink(new Capture(events))
+            .WriteTo.Sink(new LogEventCapture(events.Add))
             .CreateLogger();
         var middleware = new RequestLogging(_ => Task.CompletedTask, logger);
 
@@ -123,7 +122,7 @@ public class RequestLoggingTests
     }
 
     private static Serilog.ILogger Logger(List<LogEvent> events) =>
-        new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Capture(events)).CreateLogger();
+        new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new LogEventCapture(events.Add)).CreateLogger();
 
     private static DefaultHttpContext Request(string method, string path)
     {
@@ -134,9 +133,4 @@ public class RequestLoggingTests
     }
 
     private static object? Scalar(LogEvent logEvent, string name) => Assert.IsType<ScalarValue>(logEvent.Properties[name]).Value;
-
-    private sealed class Capture(List<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Add(logEvent);
-    }
 }
